@@ -1,0 +1,99 @@
+"""The command line: ``python -m dashboard validate|geocode``.
+
+Thin: builds core objects, calls them, and turns the package's errors into one-line messages and exit codes
+(0 success, 1 invalid data or unresolved places, 2 unusable input). Never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import DashboardError, DatasetError
+from .paths import GEOCODE_CACHE_PATH, PLACES_PATH
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.command(args)
+    except DatasetError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"invalid: {len(exc.problems)} problem(s)", file=sys.stderr)
+        return EXIT_INVALID
+    except DashboardError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check a dataset; exit 0 if valid, 1 if not")
+    validate.add_argument("path", nargs="?", type=Path,
+                          help="events CSV (places.csv beside it) or a folder with both; default: bundled data")
+    validate.add_argument("--places", type=Path, help="places CSV, if not beside the events file")
+    validate.add_argument("--seeds", type=Path, help="folder of seed articles the quotes come from")
+    validate.set_defaults(command=_validate)
+
+    geocode = commands.add_parser("geocode", help="fill in coordinates of places that lack them")
+    geocode.add_argument("--places", type=Path, default=PLACES_PATH, help="places CSV to fill in place")
+    geocode.add_argument("--online", action="store_true",
+                         help="ask OpenStreetMap's Nominatim for places the offline gazetteer lacks")
+    geocode.add_argument("--user-agent", default="news-event-map/0.1 (set --user-agent to your app and contact)",
+                         help="user agent sent to Nominatim (its policy asks for your app and a contact)")
+    geocode.add_argument("--cache", type=Path, default=GEOCODE_CACHE_PATH, help="cache of online answers")
+    geocode.add_argument("--refresh", action="store_true", help="resolve every place again, not just new ones")
+    geocode.set_defaults(command=_geocode)
+    return parser
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .data import load_events, resolve_paths
+
+    frame = load_events(args.path, places_path=args.places, seeds_dir=args.seeds)
+    events_file, places_file = resolve_paths(args.path, args.places)
+    print(f"valid: {len(frame)} events at {frame['place'].nunique()} places ({events_file}, {places_file})")
+    return EXIT_OK
+
+
+def _geocode(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from .data import read_table
+    from .files import atomic_write_text
+    from .gazetteer import OfflineGazetteer
+    from .geocode import GeocodeCache, GeocoderChain, geocode_places, make_nominatim
+    from .validation import validate_places
+
+    places = read_table(args.places)
+    online = make_nominatim(args.user_agent) if args.online else None
+    chain = GeocoderChain(OfflineGazetteer(), cache=GeocodeCache(args.cache), online=online)
+    table, unresolved = geocode_places(
+        places, chain, refresh=args.refresh,
+        progress=lambda rows: tqdm(rows, desc="geocoding", unit="place", file=sys.stderr))
+    problems = [p for p in validate_places(table, file=str(args.places)) if not _is_unresolved(p, unresolved)]
+    if problems:
+        raise DatasetError(problems)
+    atomic_write_text(args.places, table.to_csv(index=False, lineterminator="\n"))
+    for item in unresolved:
+        print(f"{args.places}, row {item.row}: could not resolve {item.place!r}: {item.reason}", file=sys.stderr)
+    print(f"geocoded {args.places}: {len(table) - len(unresolved)} of {len(table)} places have coordinates")
+    return EXIT_INVALID if unresolved else EXIT_OK
+
+
+def _is_unresolved(problem, unresolved) -> bool:
+    """Unresolved places lack required values by nature; they are reported once, as unresolved."""
+    return any(problem.row == item.row for item in unresolved) and "required" in problem.message

