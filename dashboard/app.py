@@ -1,15 +1,184 @@
-"""The Streamlit app (placeholder until the map lands): the dataset as a table. Run with ``make run``."""
+"""The Streamlit app: widgets in, calls to the core, elements out. Started by ``make run``.
+
+Everything it shows is computed by the core (``dashboard.*``); this module only wires widgets, caches at the
+edge, and keeps the filter state in the URL so a view can be shared.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
+import folium
+import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
+from dashboard.assets import prepare_static
+from dashboard.countries import country_name
 from dashboard.data import load_events
-from dashboard.errors import DashboardError
+from dashboard.errors import DashboardError, DatasetError
+from dashboard.export import to_csv, to_geojson
+from dashboard.gazetteer import OfflineGazetteer
+from dashboard.geometry import country_radius_km
+from dashboard.mapping import MapContext, build_base_map, build_event_layers
+from dashboard.paths import EVENTS_PATH, PLACES_PATH, WORLD_PATH
+from dashboard.schema import event_type_label
+from dashboard.state import FilterOptions, FilterState, state_from_params, state_to_params
+from dashboard.views import summarize, table_view, timeline_chart
 
-st.set_page_config(page_title="News events map", layout="wide")
-st.title("News events: Vostok 2022")
-try:
-    st.dataframe(load_events(), hide_index=True)
-except DashboardError as exc:
-    st.error(str(exc))
+STATIC_DIR = Path(__file__).resolve().parent / "static"  # Streamlit serves it at /app/static/
+MAP_HEIGHT = 560
+TOOLTIP_ID = re.compile(r"\[([a-z0-9-]+)\]\s*$")
+WIDGET_KEYS = ("dates", "countries", "types", "sources", "text")
+
+
+@st.cache_resource(show_spinner=False)
+def _static_assets() -> Path:
+    return prepare_static(STATIC_DIR)
+
+
+@st.cache_data(show_spinner=False)
+def _events(stamp: tuple[float, float]) -> pd.DataFrame:
+    """The dataset; ``stamp`` (the files' modification times) makes an edited file load again."""
+    return load_events()
+
+
+@st.cache_resource(show_spinner=False)
+def _map_context() -> MapContext:
+    world = json.loads(WORLD_PATH.read_text(encoding="utf-8"))
+    gazetteer = OfflineGazetteer()
+    capitals = {}
+    for code in sorted({f["properties"]["iso_a3"] for f in world["features"]} - {""}):
+        if capital := gazetteer.capital(code):
+            capitals[code] = (capital.latitude, capital.longitude)
+    return MapContext(world=world, capitals=capitals, country_radius_km=country_radius_km(world))
+
+
+def _init_from_url(options: FilterOptions) -> None:
+    """Once per session: the widgets start from the URL's parameters; bad ones become a notice."""
+    if "initialised" in st.session_state:
+        return
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    state, notices = state_from_params(params, options)
+    _set_widgets(state)
+    st.session_state.update(initialised=True, notices=notices, event=state.event)
+
+
+def _set_widgets(state: FilterState) -> None:
+    st.session_state.update(dates=(state.start, state.end), countries=list(state.countries),
+                            types=list(state.event_types), sources=list(state.sources), text=state.text)
+
+
+def _reset(options: FilterOptions) -> None:
+    _set_widgets(FilterState.default(options))
+    st.session_state.update(event=None, notices=[])
+
+
+def _sidebar(options: FilterOptions) -> FilterState:
+    side = st.sidebar
+    side.header("Filters")
+    side.slider("Dates", min_value=options.date_min, max_value=options.date_max, key="dates",
+                format="YYYY-MM-DD", help="Shows events whose dates overlap this range, ends included.")
+    side.multiselect("Countries", options.countries, key="countries", format_func=lambda c: country_name(c),
+                     placeholder="All countries", help="A participant, or the country of the place.")
+    side.multiselect("Event types", options.event_types, key="types", format_func=event_type_label,
+                     placeholder="All types")
+    side.multiselect("Cited outlets", options.sources, key="sources", placeholder="All outlets",
+                     help="The outlet the article cites for the event.")
+    side.text_input("Search", key="text", max_chars=200, placeholder="title, place, quote, notes")
+    side.button("Reset filters", on_click=_reset, args=(options,), width="stretch")
+    side.caption("The filters are in the page's URL: copy it to share this view.")
+    start, end = st.session_state["dates"]
+    return FilterState(start=start, end=end, countries=tuple(st.session_state["countries"]),
+                       event_types=tuple(st.session_state["types"]), sources=tuple(st.session_state["sources"]),
+                       text=st.session_state["text"].strip(), event=st.session_state.get("event"))
+
+
+def _headline(filtered: pd.DataFrame) -> None:
+    summary = summarize(filtered)
+    cols = st.columns([1, 1, 1, 2])
+    cols[0].metric("Events", summary.events)
+    cols[1].metric("Places", summary.places)
+    cols[2].metric("Countries", summary.countries)
+    span = "—" if summary.first is None else f"{summary.first:%-d %b %Y} – {summary.last:%-d %b %Y}"
+    cols[3].metric("Date span", span)
+
+
+def _map(filtered: pd.DataFrame, context: MapContext) -> str | None:
+    """Draw the map; return the id of the event whose marker was clicked, if any."""
+    base = build_base_map(context)
+    result = st_folium(base, key="map", height=MAP_HEIGHT, use_container_width=True,
+                       feature_group_to_add=build_event_layers(filtered, context),
+                       layer_control=folium.LayerControl(collapsed=True),
+                       returned_objects=["last_object_clicked_tooltip"])
+    tooltip = (result or {}).get("last_object_clicked_tooltip") or ""
+    match = TOOLTIP_ID.search(tooltip)
+    return match.group(1) if match else None
+
+
+def _table(filtered: pd.DataFrame, selected: str | None) -> None:
+    view = table_view(filtered)
+    if selected in set(filtered["event_id"]):
+        row = filtered.set_index("event_id").loc[selected]
+        st.info(f"**Selected on the map:** {row['title']} — “{row['quote']}” ({row['seed']})")
+        styled = view.style.apply(
+            lambda r: ["background-color: #fff3bf" if r["ID"] == selected else "" for _ in r], axis=1)
+    else:
+        styled = view
+    height = min(38 + 35 * len(view), 640)  # every row visible up to a screenful
+    st.dataframe(styled, hide_index=True, width="stretch", height=height, column_config={
+        "Start": st.column_config.DateColumn(format="D MMM YYYY"),
+        "End": st.column_config.DateColumn(format="D MMM YYYY"),
+        "Quote": st.column_config.TextColumn(width="large"),
+    })
+
+
+def _downloads(filtered: pd.DataFrame) -> None:
+    left, right = st.columns(2)
+    left.download_button("Download CSV", to_csv(filtered), "events.csv", "text/csv", width="stretch",
+                         help="Exactly the filtered table, in the dataset's own format.")
+    right.download_button("Download GeoJSON", to_geojson(filtered), "events.geojson", "application/geo+json",
+                          width="stretch", help="RFC 7946 points, the columns in properties.")
+
+
+def main() -> None:
+    st.set_page_config(page_title="News events map", page_icon="🗺️", layout="wide")
+    _static_assets()
+    try:
+        events = _events((EVENTS_PATH.stat().st_mtime, PLACES_PATH.stat().st_mtime))
+        context = _map_context()
+    except DatasetError as exc:
+        st.error("The dataset is invalid:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
+        st.stop()
+    except (DashboardError, OSError) as exc:
+        st.error(f"The dataset could not be loaded: {exc}")
+        st.stop()
+    options = FilterOptions.of(events)
+    _init_from_url(options)
+
+    st.title("News events map")
+    st.caption("Every point cites its sentence. Hollow rings and dashed circles mark places known only to a "
+               "region, country or sea.")
+    for notice in st.session_state.get("notices", []):
+        st.warning(f"Ignored in the URL: {notice}")
+    state = _sidebar(options)
+    filtered = state.apply(events)
+    _headline(filtered)
+    clicked = _map(filtered, context)
+    if clicked and clicked != st.session_state.get("last_click"):
+        st.session_state.update(event=clicked, last_click=clicked)
+        state = FilterState(**{**state.__dict__, "event": clicked})
+    if filtered.empty:
+        st.info("No events match these filters.")
+    else:
+        st.subheader("Timeline")
+        st.altair_chart(timeline_chart(filtered), width="stretch")
+        st.subheader("Events")
+        _table(filtered, state.event)
+    _downloads(filtered)
+    st.query_params.from_dict(state_to_params(state, options))
+
+
+main()

@@ -15,10 +15,13 @@ from typing import Any
 
 __all__ = [
     "country_label_points",
+    "country_radius_km",
+    "great_circle",
     "load_country_points",
     "point_in_polygon",
     "point_in_ring",
     "polygon_label_point",
+    "split_at_antimeridian",
 ]
 
 
@@ -142,3 +145,66 @@ def country_label_points(geojson: dict[str, Any]) -> dict[str, tuple[float, floa
         if iso not in best or size > best[iso][0]:
             best[iso] = (size, polygon_label_point(largest))
     return {iso: point for iso, (_, point) in best.items()}
+
+
+def country_radius_km(geojson: dict[str, Any]) -> dict[str, float]:
+    """``{iso_a3: radius}`` of the circle with each country's area (planar lon/lat, scaled by cos(latitude)):
+    how far from its country point an event known only to country level may be."""
+    km_per_degree = 111.32
+    radii: dict[str, float] = {}
+    for feature in geojson.get("features", []):
+        code = (feature.get("properties") or {}).get("iso_a3")
+        area = sum(_polygon_size(polygon) for polygon in _polygons_of(feature.get("geometry")))
+        if code and area > 0:
+            radii[code] = round(math.sqrt(area * km_per_degree**2 / math.pi), 1)
+    return radii
+
+
+def great_circle(start: tuple[float, float], end: tuple[float, float], *, steps: int = 32) -> list[list[float]]:
+    """``steps + 1`` [lat, lon] points along the shorter great circle from ``start`` to ``end`` (both lat, lon).
+
+    Longitudes are unwrapped (they may pass ±180) so that a line across the Pacific is drawn across it, not
+    around the world.
+    """
+    lat1, lon1, lat2, lon2 = map(math.radians, (*start, *end))
+    a = (math.cos(lat1) * math.cos(lon1), math.cos(lat1) * math.sin(lon1), math.sin(lat1))
+    b = (math.cos(lat2) * math.cos(lon2), math.cos(lat2) * math.sin(lon2), math.sin(lat2))
+    omega = math.acos(max(-1.0, min(1.0, sum(x * y for x, y in zip(a, b, strict=True)))))
+    points: list[list[float]] = []
+    for i in range(steps + 1):
+        t = i / steps
+        if omega < 1e-9:
+            x, y, z = a
+        else:
+            wa, wb = math.sin((1 - t) * omega) / math.sin(omega), math.sin(t * omega) / math.sin(omega)
+            x, y, z = (wa * p + wb * q for p, q in zip(a, b, strict=True))
+        lat, lon = math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
+        if points:  # unwrap against the previous point
+            lon += 360 * round((points[-1][1] - lon) / 360)
+        points.append([round(lat, 4), round(lon, 4)])
+    return points
+
+
+def split_at_antimeridian(points: list[list[float]]) -> list[list[list[float]]]:
+    """A line of [lat, lon] points with unwrapped longitudes, cut into pieces that each stay within
+    [-180, 180], meeting the antimeridian at an interpolated point, so that a map of one world draws it whole."""
+    pieces: list[list[list[float]]] = [[]]
+    previous: list[float] | None = None
+    for lat, lon in points:
+        if previous is not None:
+            plat, plon = previous
+            shift_before, shift_now = _world_shift(plon), _world_shift(lon)
+            if shift_before != shift_now:  # crossed ±180 between the two points
+                edge = 180.0 if lon > plon else -180.0
+                t = (edge + shift_before - plon) / (lon - plon)
+                mid_lat = round(plat + t * (lat - plat), 4)
+                pieces[-1].append([mid_lat, edge])
+                pieces.append([[mid_lat, -edge]])
+        pieces[-1].append([lat, round(lon - _world_shift(lon), 4)])
+        previous = [lat, lon]
+    return [piece for piece in pieces if len(piece) > 1]
+
+
+def _world_shift(lon: float) -> float:
+    """The multiple of 360 to subtract to bring ``lon`` into [-180, 180)."""
+    return 360.0 * math.floor((lon + 180.0) / 360.0)

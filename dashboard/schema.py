@@ -21,6 +21,7 @@ __all__ = [
     "DatePrecision",
     "EventType",
     "LocationPrecision",
+    "event_type_label",
 ]
 
 
@@ -37,6 +38,11 @@ class EventType(StrEnum):
     @property
     def label(self) -> str:
         return self.value.replace("_", " ").capitalize()
+
+
+def event_type_label(value: str) -> str:
+    """A readable label for an event type ("Military exercise"); unknown values as they are."""
+    return EventType(value).label if value in EventType._value2member_map_ else value
 
 
 class DatePrecision(StrEnum):

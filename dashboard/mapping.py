@@ -1,0 +1,241 @@
+"""Building the folium map of events. Pure: frames and GeoJSON in, folium objects out; no Streamlit.
+
+The map has two parts, so the app can change what is drawn without remounting the map:
+
+- :func:`build_base_map` — what never changes: the offline country outlines, optional online tiles, the
+  legend. Built the same way every time.
+- :func:`build_event_layers` — what the filters change: event markers (clustered, with provenance popups),
+  the honest extent of imprecise places, and lines from each participant's capital to the event.
+
+:func:`build_map` puts both together, for tests and static export.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import folium
+import folium.plugins
+import pandas as pd
+from branca.element import MacroElement
+from folium.template import Template
+
+from .assets import MAP_CSS, MAP_JS, asset_links, localize
+from .countries import country_name
+from .geometry import great_circle, split_at_antimeridian
+from .schema import DateBasis, EventType, LocationPrecision, event_type_label
+
+__all__ = [
+    "EVENT_COLORS",
+    "MapContext",
+    "build_base_map",
+    "build_event_layers",
+    "build_map",
+    "popup_html",
+    "precision_radius_km",
+    "tooltip_text",
+]
+
+# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+EVENT_COLORS: dict[str, str] = {
+    EventType.MILITARY_EXERCISE: "#0072B2",
+    EventType.TROOP_DEPLOYMENT: "#E69F00",
+    EventType.ARMED_CONFLICT: "#D55E00",
+    EventType.DIPLOMATIC_AGREEMENT: "#009E73",
+    EventType.DIPLOMATIC_VISIT: "#CC79A7",
+    EventType.OFFICIAL_STATEMENT: "#56B4E9",
+}
+UNKNOWN_COLOR = "#666666"
+
+# How far from its point an event may be, by UCDP precision. Country precision uses the country's own size.
+PRECISION_RADIUS_KM: dict[int, float | None] = {1: None, 2: 25.0, 3: 75.0, 4: 250.0, 5: 800.0, 6: 300.0, 7: 600.0}
+
+MAX_ZOOM = 12  # the outlines are 1:110m; beyond this only online tiles add detail
+SEA_COLOR, LAND_COLOR, BORDER_COLOR = "#dce9f2", "#f4f1ea", "#a8a196"
+DEFAULT_ASSET_BASE = "../../app/static/"  # Streamlit's static folder, relative to the map frame
+
+
+@dataclass(frozen=True)
+class MapContext:
+    """What the map needs besides the events: outlines, capitals and country sizes (all offline)."""
+
+    world: dict[str, Any]
+    capitals: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # ISO3 -> (lat, lon)
+    country_radius_km: Mapping[str, float] = field(default_factory=dict)  # ISO3 -> km
+    asset_base: str = DEFAULT_ASSET_BASE
+
+
+def build_base_map(context: MapContext, *, location: tuple[float, float] = (40.0, 100.0),
+                   zoom: int = 3) -> folium.Map:
+    """The unchanging part of the map, with every asset link pointing at the app's own copies."""
+    m = folium.Map(location=location, zoom_start=zoom, tiles=None, control_scale=True, min_zoom=2,
+                   maxZoom=MAX_ZOOM, world_copy_jump=False)
+    m.default_js = asset_links(MAP_JS, context.asset_base)
+    m.default_css = asset_links(MAP_CSS, context.asset_base)
+    _MapStyle().add_to(m)
+    folium.GeoJson(context.world, name="Country outlines (offline)", control=False, interactive=False,
+                   style_function=lambda _: {"color": BORDER_COLOR, "weight": 0.7, "fillColor": LAND_COLOR,
+                                             "fillOpacity": 1.0}).add_to(m)
+    folium.TileLayer("OpenStreetMap", name="OpenStreetMap tiles (online)", overlay=True, show=False,
+                     max_zoom=MAX_ZOOM).add_to(m)
+    folium.TileLayer("Esri.WorldGrayCanvas", name="Light tiles (online)", overlay=True, show=False,
+                     max_zoom=MAX_ZOOM).add_to(m)
+    Legend(EVENT_COLORS).add_to(m)
+    localize(m, context.asset_base)
+    return m
+
+
+def build_event_layers(events: pd.DataFrame, context: MapContext) -> list[folium.FeatureGroup]:
+    """The filtered events as three layers: places' extent, participants' lines, and the event markers."""
+    extents = folium.FeatureGroup(name="Place precision (extent)")
+    lines = folium.FeatureGroup(name="Participants (lines from capitals)")
+    markers = folium.FeatureGroup(name="Events")
+    cluster = folium.plugins.MarkerCluster(
+        options={"showCoverageOnHover": False, "maxClusterRadius": 30, "spiderfyOnMaxZoom": True})
+    cluster.add_to(markers)
+    for row in events.itertuples(index=False):
+        color = EVENT_COLORS.get(row.event_type, UNKNOWN_COLOR)
+        radius_km = precision_radius_km(row.location_precision, row.place_country, context.country_radius_km)
+        if radius_km is not None:
+            _extent(row, color, radius_km).add_to(extents)
+        for code in row.participants:
+            if code in context.capitals:
+                _participant_line(row, code, context.capitals[code], color).add_to(lines)
+        _marker(row, color, precise=radius_km is None or radius_km <= 25).add_to(cluster)
+    for layer in (extents, lines, markers):
+        localize(layer, context.asset_base)
+    return [extents, lines, markers]
+
+
+def build_map(events: pd.DataFrame, context: MapContext) -> folium.Map:
+    """Base map and event layers in one map, with a layer control: for tests and saving as HTML."""
+    m = build_base_map(context)
+    for layer in build_event_layers(events, context):
+        layer.add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m
+
+
+def precision_radius_km(precision: int, country: str, country_radii: Mapping[str, float]) -> float | None:
+    """How far (km) an event may be from its point; None for an exact location."""
+    if precision == LocationPrecision.COUNTRY and country in country_radii:
+        return country_radii[country]
+    return PRECISION_RADIUS_KM.get(int(precision), PRECISION_RADIUS_KM[5])
+
+
+def tooltip_text(row: Any) -> str:
+    """The marker's tooltip, HTML-escaped: the title, and the event id the app reads back on a click."""
+    return html.escape(f"{row.title} [{row.event_id}]")
+
+
+def popup_html(row: Any) -> str:
+    """The marker's popup: every field a reader needs to cite the event, escaped."""
+    e = html.escape
+    precision = LocationPrecision(int(row.location_precision))
+    participants = ", ".join(f"{country_name(code)} ({code})" for code in row.participants) or "none named"
+    sources = ", ".join(row.sources) or "no outlet named"
+    basis = "from the article" if row.date_basis == DateBasis.ARTICLE else "from background knowledge"
+    parts = [
+        f"<div class='event-popup'><b>{e(row.title)}</b>",
+        f"<div class='meta'>{e(event_type_label(row.event_type))} · <code>{e(row.event_id)}</code></div>",
+        f"<p><b>When:</b> {e(_date_range(row.start_date, row.end_date))} "
+        f"(known to the {e(str(row.date_precision))}; {basis})",
+    ]
+    if row.date_note:
+        parts.append(f"<br><small>{e(row.date_note)}</small>")
+    parts += [
+        f"</p><p><b>Where:</b> {e(row.place)} — {e(precision.label)} (UCDP {int(precision)})"
+        f"<br><small>{e(row.coord_source)}</small></p>",
+        f"<p><b>Participants:</b> {e(participants)}<br><b>Cited outlet:</b> {e(sources)}</p>",
+        f"<blockquote>{e(row.quote)}</blockquote>",
+        f"<div class='meta'>Source: <code>{e(row.seed)}</code></div>",
+    ]
+    if row.notes:
+        parts.append(f"<p><small><b>Notes:</b> {e(row.notes)}</small></p>")
+    return "".join(parts) + "</div>"
+
+
+
+def _date_range(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    first, last = f"{start:%-d %b %Y}", f"{end:%-d %b %Y}"
+    return first if first == last else f"{first} – {last}"
+
+
+def _marker(row: Any, color: str, *, precise: bool) -> folium.CircleMarker:
+    # An imprecise place is a hollow ring: it marks a region's centre, not where the event happened.
+    style = {"fill_color": color, "fill_opacity": 0.9, "color": "#ffffff", "weight": 1.5} if precise else \
+        {"fill_color": "#ffffff", "fill_opacity": 0.85, "color": color, "weight": 3}
+    return folium.CircleMarker(
+        location=[row.latitude, row.longitude], radius=8, fill=True,
+        popup=folium.Popup(popup_html(row), max_width=440), tooltip=folium.Tooltip(tooltip_text(row)), **style)
+
+
+def _extent(row: Any, color: str, radius_km: float) -> folium.Circle:
+    circle = folium.Circle(location=[row.latitude, row.longitude], radius=radius_km * 1000, color=color,
+                           weight=1, dash_array="6 6", fill=True, fill_color=color, fill_opacity=0.06)
+    circle.options["interactive"] = False  # an area, not a target: clicks go through to markers and the map
+    return circle
+
+
+def _participant_line(row: Any, code: str, capital: tuple[float, float], color: str) -> folium.PolyLine:
+    path = great_circle(capital, (row.latitude, row.longitude))
+    return folium.PolyLine(split_at_antimeridian(path), color=color, weight=1.5, opacity=0.55, dash_array="2 5",
+                           tooltip=html.escape(f"{country_name(code)} → {row.title}"))
+
+
+class _MapStyle(MacroElement):
+    """Sea colour and popup typography, set from the map script (streamlit-folium drops header scripts)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.getContainer().style.background = {{ this.sea|tojson }};
+        (function () {
+            var style = document.createElement("style");
+            style.textContent = {{ this.css|tojson }};
+            document.head.appendChild(style);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MapStyle"
+        self.sea = SEA_COLOR
+        self.css = (".event-popup{font:13px/1.4 system-ui,sans-serif}.event-popup .meta{color:#555;font-size:12px}"
+                    ".event-popup blockquote{margin:6px 0;padding:4px 8px;border-left:3px solid #bbb;"
+                    "background:#f7f7f7;font-style:italic}.event-popup p{margin:6px 0}"
+                    ".map-legend{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;"
+                    "font:11px/1.45 system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)}.map-legend summary{cursor:pointer}"
+                    ".map-legend i{display:inline-block;width:11px;height:11px;border-radius:50%;margin-right:5px;"
+                    "vertical-align:-1px}.map-legend i.ring{background:#fff!important;border:3px solid #333;"
+                    "width:7px;height:7px}")
+
+
+class Legend(MacroElement):
+    """A Leaflet control listing the event colours and the marker symbols. Labels are escaped."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var legend = L.control({position: "bottomright"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "map-legend");
+                div.innerHTML = {{ this.html|tojson }};
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, colors: Mapping[str, str]) -> None:
+        super().__init__()
+        self._name = "Legend"
+        rows = [f"<i style='background:{html.escape(color)}'></i>{html.escape(event_type_label(kind))}"
+                for kind, color in colors.items()]
+        rows += ["<i style='background:#333'></i>place known to ≈25 km",
+                 "<i class='ring'></i>region, country or sea;<br>dashed circle: where it may be"]
+        self.html = "<details open><summary><b>Legend</b></summary>" + "<br>".join(rows) + "</details>"

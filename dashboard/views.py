@@ -1,0 +1,78 @@
+"""Readable views of the events for people: the table as shown, headline figures, the timeline chart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
+from .countries import country_name
+from .mapping import EVENT_COLORS
+from .schema import LocationPrecision, event_type_label
+
+__all__ = ["Summary", "summarize", "table_view", "timeline_chart"]
+
+
+@dataclass(frozen=True)
+class Summary:
+    events: int
+    places: int
+    countries: int
+    first: pd.Timestamp | None
+    last: pd.Timestamp | None
+
+
+def summarize(events: pd.DataFrame) -> Summary:
+    """Headline figures: events, distinct places, countries involved (participants or places), date span."""
+    codes = {c for cs in events["participants"] for c in cs} | (set(events["place_country"]) - {""})
+    if events.empty:
+        return Summary(0, 0, 0, None, None)
+    return Summary(len(events), events["place"].nunique(), len(codes), events["start_date"].min(),
+                   events["end_date"].max())
+
+
+def table_view(events: pd.DataFrame) -> pd.DataFrame:
+    """The events as the app's table shows them: country names, precision in words, dates as dates."""
+    return pd.DataFrame({
+        "Event": events["title"],
+        "Type": events["event_type"].map(event_type_label),
+        "Start": events["start_date"].dt.date,
+        "End": events["end_date"].dt.date,
+        "Date known to": events["date_precision"],
+        "Date from": events["date_basis"],
+        "Place": events["place"],
+        "Place precision": events["location_precision"].map(lambda p: LocationPrecision(int(p)).label),
+        "Participants": events["participants"].map(lambda cs: ", ".join(country_name(c) for c in cs)),
+        "Cited outlet": events["sources"].map(", ".join),
+        "Quote": events["quote"],
+        "Seed": events["seed"],
+        "ID": events["event_id"],
+    }, index=events.index)
+
+
+def timeline_chart(events: pd.DataFrame) -> alt.LayerChart:
+    """One bar per event from its start to the end of its last day, coloured as on the map."""
+    data = pd.DataFrame({
+        "title": events["title"],
+        "type": events["event_type"].map(event_type_label),
+        "start": events["start_date"],
+        "end": events["end_date"] + pd.Timedelta(days=1),  # the end day is included
+        "precision": events["date_precision"],
+        "basis": events["date_basis"],
+        "id": events["event_id"],
+    })
+    kinds = [event_type_label(k) for k in EVENT_COLORS]
+    base = alt.Chart(data).encode(
+        y=alt.Y("title:N", sort=alt.EncodingSortField("start", order="ascending"), title=None,
+                axis=alt.Axis(labelLimit=360)),
+        color=alt.Color("type:N", title="Event type", scale=alt.Scale(domain=kinds, range=list(EVENT_COLORS.values()))),
+        tooltip=[alt.Tooltip("title:N", title="Event"), alt.Tooltip("start:T", title="Start"),
+                 alt.Tooltip("end:T", title="Until"), alt.Tooltip("precision:N", title="Known to the"),
+                 alt.Tooltip("basis:N", title="Date from"), alt.Tooltip("id:N", title="ID")],
+    )
+    spans = base.mark_bar(height=10, cornerRadius=2, opacity=0.8).encode(
+        x=alt.X("start:T", title=None, axis=alt.Axis(format="%b %Y")), x2="end:T")
+    # A dot at the start keeps one-day events visible on an axis years long.
+    starts = base.mark_point(filled=True, size=50, opacity=1).encode(x="start:T")
+    return (spans + starts).properties(height=max(80, 24 * len(data)))
