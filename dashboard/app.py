@@ -98,7 +98,7 @@ def _sidebar(options: FilterOptions) -> FilterState:
 
 def _headline(filtered: pd.DataFrame) -> None:
     summary = summarize(filtered)
-    cols = st.columns([1, 1, 1, 2])
+    cols = st.columns([1, 1, 1, 3])
     cols[0].metric("Events", summary.events)
     cols[1].metric("Places", summary.places)
     cols[2].metric("Countries", summary.countries)

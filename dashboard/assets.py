@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import xstatic.pkg.jquery
@@ -21,7 +22,15 @@ from folium.elements import JSCSSMixin
 
 from .errors import DashboardError
 
-__all__ = ["ASSET_FILES", "PACKAGES", "asset_links", "external_links", "localize", "prepare_static"]
+__all__ = [
+    "ASSET_FILES",
+    "PACKAGES",
+    "asset_links",
+    "external_links",
+    "localize",
+    "prepare_static",
+    "walk_elements",
+]
 
 # Sub-folder of the static folder -> (installed package folder, files and folders to copy).
 PACKAGES: dict[str, tuple[Path, list[str]]] = {
@@ -80,7 +89,7 @@ def localize(root: Element, base_url: str) -> None:
 
     Sets instance attributes, so folium's classes stay untouched for other code.
     """
-    for element in _walk(root):
+    for element in walk_elements(root):
         if isinstance(element, JSCSSMixin):
             element.default_js = _localized(element.default_js, base_url)
             element.default_css = _localized(element.default_css, base_url)
@@ -90,7 +99,7 @@ def external_links(*roots: Element) -> list[str]:
     """Every asset link under ``roots`` that would leave the machine (absolute http(s) or protocol-relative)."""
     links = []
     for root in roots:
-        for element in _walk(root):
+        for element in walk_elements(root):
             if type(element).__module__.startswith("branca.colormap"):
                 links.append("branca colormap (streamlit-folium loads d3 from a CDN for it)")
             for _, url in [*getattr(element, "default_js", []), *getattr(element, "default_css", [])]:
@@ -112,7 +121,8 @@ def _localized(links: list[tuple[str, str]], base_url: str) -> list[tuple[str, s
     return result
 
 
-def _walk(element: Element):
+def walk_elements(element: Element) -> Iterator[Element]:
+    """``element`` and all its descendants, depth first, in the order they were added."""
     yield element
     for child in getattr(element, "_children", {}).values():
-        yield from _walk(child)
+        yield from walk_elements(child)

@@ -79,6 +79,8 @@ def _read_both(events_file: Path, places_file: Path) -> tuple[pd.DataFrame, pd.D
 
 def _join(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     places = places[list(PLACE_COLUMNS)].rename(columns={"country": "place_country"})
+    # A downloaded table carries its places' columns too; places.csv is the authority for them.
+    events = events.drop(columns=[c for c in places.columns if c != "place" and c in events.columns])
     frame = events.merge(places, on="place", how="left", validate="many_to_one")
     frame["start_date"] = parse_dates(frame["start_date"])
     frame["end_date"] = parse_dates(frame["end_date"])

@@ -12,7 +12,9 @@ The map has two parts, so the app can change what is drawn without remounting th
 
 from __future__ import annotations
 
+import hashlib
 import html
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,13 +100,17 @@ def build_event_layers(events: pd.DataFrame, context: MapContext) -> list[folium
     cluster.add_to(markers)
     for row in events.itertuples(index=False):
         color = EVENT_COLORS.get(row.event_type, UNKNOWN_COLOR)
-        radius_km = precision_radius_km(row.location_precision, row.place_country, context.country_radius_km)
+        # Only an imprecise place (ADM2 or wider) gets an extent and a hollow ring, as the legend and the app's
+        # caption say: a dashed circle around a city known to ≈25 km would claim vagueness the data lacks.
+        precise = int(row.location_precision) <= LocationPrecision.NEAR_NAMED_PLACE
+        radius_km = None if precise else precision_radius_km(row.location_precision, row.place_country,
+                                                               context.country_radius_km)
         if radius_km is not None:
             _extent(row, color, radius_km).add_to(extents)
         for code in row.participants:
             if code in context.capitals:
                 _participant_line(row, code, context.capitals[code], color).add_to(lines)
-        _marker(row, color, precise=radius_km is None or radius_km <= 25).add_to(cluster)
+        _marker(row, color, precise=precise).add_to(cluster)
     for layer in (extents, lines, markers):
         localize(layer, context.asset_base)
     return [extents, lines, markers]
@@ -128,12 +134,12 @@ def precision_radius_km(precision: int, country: str, country_radii: Mapping[str
 
 def tooltip_text(row: Any) -> str:
     """The marker's tooltip, HTML-escaped: the title, and the event id the app reads back on a click."""
-    return html.escape(f"{row.title} [{row.event_id}]")
+    return _escape(f"{row.title} [{row.event_id}]")
 
 
 def popup_html(row: Any) -> str:
     """The marker's popup: every field a reader needs to cite the event, escaped."""
-    e = html.escape
+    e = _escape
     precision = LocationPrecision(int(row.location_precision))
     participants = ", ".join(f"{country_name(code)} ({code})" for code in row.participants) or "none named"
     sources = ", ".join(row.sources) or "no outlet named"
@@ -158,9 +164,18 @@ def popup_html(row: Any) -> str:
     return "".join(parts) + "</div>"
 
 
+def _escape(text: str) -> str:
+    """HTML-escape ``text`` for a popup or tooltip. folium puts both inside JavaScript template literals
+    (`...`), where a backtick would end the literal, ``${`` run code and a stray backslash (``\\u``) break the
+    whole map script, so those three characters become HTML entities too: the reader sees the same text."""
+    return html.escape(text).translate(_TEMPLATE_LITERAL_ENTITIES)
+
+
+_TEMPLATE_LITERAL_ENTITIES = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+
 
 def _date_range(start: pd.Timestamp, end: pd.Timestamp) -> str:
-    first, last = f"{start:%-d %b %Y}", f"{end:%-d %b %Y}"
+    first, last = f"{start.day} {start:%b %Y}", f"{end.day} {end:%b %Y}"  # not %-d: Windows lacks it
     return first if first == last else f"{first} – {last}"
 
 
@@ -168,9 +183,14 @@ def _marker(row: Any, color: str, *, precise: bool) -> folium.CircleMarker:
     # An imprecise place is a hollow ring: it marks a region's centre, not where the event happened.
     style = {"fill_color": color, "fill_opacity": 0.9, "color": "#ffffff", "weight": 1.5} if precise else \
         {"fill_color": "#ffffff", "fill_opacity": 0.85, "color": color, "weight": 3}
-    return folium.CircleMarker(
-        location=[row.latitude, row.longitude], radius=8, fill=True,
-        popup=folium.Popup(popup_html(row), max_width=440), tooltip=folium.Tooltip(tooltip_text(row)), **style)
+    popup = folium.Popup(popup_html(row), max_width=440)
+    # streamlit-folium renames layer elements by position but not the popup's content, whose random id would
+    # make every rerun's layers differ: the frame would rebuild them and close an open popup.
+    (content,) = popup.html._children.values()
+    content._id = hashlib.sha1(row.event_id.encode()).hexdigest()
+    popup.html._children = OrderedDict([(content.get_name(), content)])  # the script names it by its key
+    return folium.CircleMarker(location=[row.latitude, row.longitude], radius=8, fill=True, popup=popup,
+                               tooltip=folium.Tooltip(tooltip_text(row)), **style)
 
 
 def _extent(row: Any, color: str, radius_km: float) -> folium.Circle:
@@ -183,7 +203,7 @@ def _extent(row: Any, color: str, radius_km: float) -> folium.Circle:
 def _participant_line(row: Any, code: str, capital: tuple[float, float], color: str) -> folium.PolyLine:
     path = great_circle(capital, (row.latitude, row.longitude))
     return folium.PolyLine(split_at_antimeridian(path), color=color, weight=1.5, opacity=0.55, dash_array="2 5",
-                           tooltip=html.escape(f"{country_name(code)} → {row.title}"))
+                           tooltip=_escape(f"{country_name(code)} → {row.title}"))
 
 
 class _MapStyle(MacroElement):
@@ -208,7 +228,8 @@ class _MapStyle(MacroElement):
                     ".event-popup blockquote{margin:6px 0;padding:4px 8px;border-left:3px solid #bbb;"
                     "background:#f7f7f7;font-style:italic}.event-popup p{margin:6px 0}"
                     ".map-legend{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;"
-                    "font:11px/1.45 system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)}.map-legend summary{cursor:pointer}"
+                    "font:11px/1.45 system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)}"
+                    ".map-legend summary{cursor:pointer}"
                     ".map-legend i{display:inline-block;width:11px;height:11px;border-radius:50%;margin-right:5px;"
                     "vertical-align:-1px}.map-legend i.ring{background:#fff!important;border:3px solid #333;"
                     "width:7px;height:7px}")
