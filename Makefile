@@ -10,9 +10,11 @@ PORT   ?= 8501
 .PHONY: run test lint bench clean
 
 run: $(STAMP)
+	$(BIN)/python -m dashboard assets
 	$(BIN)/python -m streamlit run dashboard/app.py --server.port $(PORT)
 
 test: $(STAMP)
+	$(BIN)/python -m dashboard assets
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

@@ -23,12 +23,11 @@ from dashboard.export import to_csv, to_geojson
 from dashboard.gazetteer import OfflineGazetteer
 from dashboard.geometry import country_radius_km
 from dashboard.mapping import MapContext, build_base_map, build_event_layers
-from dashboard.paths import EVENTS_PATH, PLACES_PATH, WORLD_PATH
+from dashboard.paths import EVENTS_PATH, PLACES_PATH, STATIC_DIR, WORLD_PATH
 from dashboard.schema import event_type_label
 from dashboard.state import FilterOptions, FilterState, state_from_params, state_to_params
 from dashboard.views import summarize, table_view, timeline_chart
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"  # Streamlit serves it at /app/static/
 MAP_HEIGHT = 560
 TOOLTIP_ID = re.compile(r"\[([a-z0-9-]+)\]\s*$")
 WIDGET_KEYS = ("dates", "countries", "types", "sources", "text")

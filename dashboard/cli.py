@@ -1,4 +1,4 @@
-"""The command line: ``python -m dashboard validate|geocode``.
+"""The command line: ``python -m dashboard validate|geocode|assets``.
 
 Thin: builds core objects, calls them, and turns the package's errors into one-line messages and exit codes
 (0 success, 1 invalid data or unresolved places, 2 unusable input). Never a traceback.
@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     geocode.add_argument("--cache", type=Path, default=GEOCODE_CACHE_PATH, help="cache of online answers")
     geocode.add_argument("--refresh", action="store_true", help="resolve every place again, not just new ones")
     geocode.set_defaults(command=_geocode)
+
+    assets = commands.add_parser("assets", help="copy the map's Leaflet files from installed packages for serving")
+    assets.set_defaults(command=_assets)
     return parser
 
 
@@ -92,6 +95,14 @@ def _geocode(args: argparse.Namespace) -> int:
         print(f"{args.places}, row {item.row}: could not resolve {item.place!r}: {item.reason}", file=sys.stderr)
     print(f"geocoded {args.places}: {len(table) - len(unresolved)} of {len(table)} places have coordinates")
     return EXIT_INVALID if unresolved else EXIT_OK
+
+
+def _assets(args: argparse.Namespace) -> int:
+    from .assets import prepare_static
+    from .paths import STATIC_DIR
+
+    print(f"map assets ready in {prepare_static(STATIC_DIR)}")
+    return EXIT_OK
 
 
 def _is_unresolved(problem, unresolved) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = ["DATA_DIR", "EVENTS_PATH", "GEOCODE_CACHE_PATH", "PLACES_PATH", "REGIONS_PATH", "SEEDS_DIR",
-           "WORLD_PATH"]
+           "STATIC_DIR", "WORLD_PATH"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
@@ -15,3 +15,5 @@ PLACES_PATH = DATA_DIR / "places.csv"
 REGIONS_PATH = DATA_DIR / "regions.csv"
 WORLD_PATH = DATA_DIR / "world.geojson"
 GEOCODE_CACHE_PATH = DATA_DIR / "geocode_cache.json"
+# Streamlit serves the folder named static beside the app script at /app/static/ (made at run time).
+STATIC_DIR = Path(__file__).resolve().parent / "static"
