@@ -59,7 +59,19 @@ def wait_for_events(frame, count: int) -> None:
     frame.wait_for_function(f"({EVENTS_ON_MAP_JS})() === {count}", timeout=TIMEOUT_MS)
 
 
+def settle(page) -> None:
+    """Wait until the script run has finished: no running indicator, no element left stale from the last run.
+    (The map updates before the elements below it, such as the download buttons.)"""
+    page.wait_for_function("""() => !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')
+        && !document.querySelector('[data-testid="stStatusWidgetRunningManIcon"]')
+        && document.querySelectorAll('[data-stale="true"]').length === 0""", timeout=TIMEOUT_MS)
+    page.wait_for_timeout(300)  # the running indicator appears with a short delay; make sure none follows
+    page.wait_for_function("() => document.querySelectorAll('[data-stale=\"true\"]').length === 0",
+                           timeout=TIMEOUT_MS)
+
+
 def download(page, label: str) -> bytes:
+    settle(page)
     with page.expect_download(timeout=TIMEOUT_MS) as info:
         page.get_by_role("button", name=label).click()
     return Path(info.value.path()).read_bytes()
