@@ -6,6 +6,7 @@ edge, and keeps the filter state in the URL so a view can be shared.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -18,12 +19,13 @@ from streamlit_folium import st_folium
 from dashboard.assets import prepare_static
 from dashboard.countries import country_name
 from dashboard.data import load_events
-from dashboard.errors import DashboardError, DatasetError
+from dashboard.errors import DashboardError, DatasetError, UnreadableFileError
 from dashboard.export import to_csv, to_geojson
 from dashboard.gazetteer import OfflineGazetteer
 from dashboard.geometry import country_radius_km
+from dashboard.ingest import MAX_BYTES, Ingested, ingest_bytes
 from dashboard.mapping import MapContext, build_base_map, build_event_layers
-from dashboard.paths import EVENTS_PATH, PLACES_PATH, STATIC_DIR, WORLD_PATH
+from dashboard.paths import EVENTS_PATH, PLACES_PATH, SEEDS_DIR, STATIC_DIR, WORLD_PATH
 from dashboard.schema import event_type_label
 from dashboard.state import FilterOptions, FilterState, state_from_params, state_to_params
 from dashboard.views import summarize, table_view, timeline_chart
@@ -44,6 +46,13 @@ def _events(stamp: tuple[float, float]) -> pd.DataFrame:
     return load_events()
 
 
+@st.cache_data(show_spinner="Checking the uploaded table…", max_entries=4)
+def _ingest(data: bytes, name: str, seeds: tuple[tuple[str, str], ...]) -> Ingested:
+    """An uploaded table, checked against the bundled seed articles and those uploaded with it."""
+    texts = {path.name: path.read_text(encoding="utf-8") for path in SEEDS_DIR.glob("*.txt")}
+    return ingest_bytes(data, name, seeds={**texts, **dict(seeds)})
+
+
 @st.cache_resource(show_spinner=False)
 def _map_context() -> MapContext:
     world = json.loads(WORLD_PATH.read_text(encoding="utf-8"))
@@ -55,14 +64,65 @@ def _map_context() -> MapContext:
     return MapContext(world=world, capitals=capitals, country_radius_km=country_radius_km(world))
 
 
-def _init_from_url(options: FilterOptions) -> None:
-    """Once per session: the widgets start from the URL's parameters; bad ones become a notice."""
-    if "initialised" in st.session_state:
+def _dataset(bundled: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The dataset to show: an uploaded table's valid rows, or the bundled data; and its name."""
+    side = st.sidebar
+    side.header("Dataset")
+    files = side.file_uploader(
+        "Your own table", type=["csv", "geojson", "json", "parquet", "txt"], accept_multiple_files=True,
+        key=f"upload-{st.session_state.get('uploads', 0)}",
+        help="One table in the dataset's format — such as a CSV or GeoJSON downloaded here — with the seed "
+             "articles (.txt) its quotes come from, unless they are bundled. Invalid rows are listed and left out.")
+    tables = [f for f in files or [] if not f.name.lower().endswith(".txt")]
+    if not tables:
+        return bundled, "the bundled dataset"
+    side.button("Use the bundled dataset", on_click=lambda: st.session_state.update(
+        uploads=st.session_state.get("uploads", 0) + 1), width="stretch")
+    if len(tables) > 1:
+        st.error("Upload one table at a time (with any number of seed .txt files); showing the bundled dataset.")
+        return bundled, "the bundled dataset"
+    table = tables[0]
+    if table.size > MAX_BYTES:
+        st.error(f"{table.name} is {table.size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB. "
+                 "Showing the bundled dataset.")
+        return bundled, "the bundled dataset"
+    seeds = tuple(sorted((f.name, f.getvalue().decode("utf-8", errors="replace")) for f in files
+                         if f.name.lower().endswith(".txt")))
+    try:
+        result = _ingest(table.getvalue(), table.name, seeds)
+    except UnreadableFileError as exc:
+        st.error(f"{table.name} could not be read: {exc.problems[0].message}. Showing the bundled dataset.")
+        return bundled, "the bundled dataset"
+    _report(result, table.name)
+    fingerprint = hashlib.sha1(table.getvalue() + repr(seeds).encode()).hexdigest()[:16]
+    return result.events, f"{table.name} {fingerprint}"
+
+
+def _report(result: Ingested, name: str) -> None:
+    if not result.problems:
+        st.success(f"{name}: all {result.rows} rows are valid.")
+        return
+    if any(p.row is None for p in result.problems):
+        st.warning(f"{name}: the file as a whole has a problem, so none of its {result.rows} rows can be used.")
+    else:
+        st.warning(f"{name}: {len(result.problems)} problem(s); {len(result.rows_left_out)} of {result.rows} rows "
+                   "left out, the others are shown.")
+    with st.expander("Problems in the uploaded table", expanded=len(result.events) == 0):
+        st.dataframe(pd.DataFrame([{"file": p.file, "row": "whole file" if p.row is None else str(p.row),
+                                    "column": p.column or "", "problem": p.message} for p in result.problems]),
+                     hide_index=True, width="stretch")
+
+
+def _init_from_url(options: FilterOptions, dataset: str) -> None:
+    """Once per session and dataset: the widgets start from the URL's parameters; bad ones become a notice."""
+    if st.session_state.get("initialised") == dataset:
         return
     params = {key: st.query_params.get_all(key) for key in st.query_params}
     state, notices = state_from_params(params, options)
+    if "initialised" in st.session_state:  # another dataset: its values, not the URL's, which were the last one's
+        state, notices = FilterState.default(options), []
     _set_widgets(state)
-    st.session_state.update(initialised=True, notices=notices, event=state.event)
+    st.session_state.update(initialised=dataset, notices=notices, event=state.event)
 
 
 def _set_widgets(state: FilterState) -> None:
@@ -78,8 +138,11 @@ def _reset(options: FilterOptions) -> None:
 def _sidebar(options: FilterOptions) -> FilterState:
     side = st.sidebar
     side.header("Filters")
-    side.slider("Dates", min_value=options.date_min, max_value=options.date_max, key="dates",
-                format="YYYY-MM-DD", help="Shows events whose dates overlap this range, ends included.")
+    if options.date_min < options.date_max:
+        side.slider("Dates", min_value=options.date_min, max_value=options.date_max, key="dates",
+                    format="YYYY-MM-DD", help="Shows events whose dates overlap this range, ends included.")
+    else:  # a slider needs a range; one day (or no event at all) has none
+        side.caption(f"Dates: {options.date_min:%Y-%m-%d}" if len(options.event_ids) else "Dates: no events")
     side.multiselect("Countries", options.countries, key="countries", format_func=lambda c: country_name(c),
                      placeholder="All countries", help="A participant, or the country of the place.")
     side.multiselect("Event types", options.event_types, key="types", format_func=event_type_label,
@@ -154,12 +217,12 @@ def main() -> None:
     except (DashboardError, OSError) as exc:
         st.error(f"The dataset could not be loaded: {exc}")
         st.stop()
-    options = FilterOptions.of(events)
-    _init_from_url(options)
-
     st.title("News events map")
     st.caption("Every point cites its sentence. Hollow rings and dashed circles mark places known only to a "
                "region, country or sea.")
+    events, dataset = _dataset(events)
+    options = FilterOptions.of(events)
+    _init_from_url(options, dataset)
     for notice in st.session_state.get("notices", []):
         st.warning(f"Ignored in the URL: {notice}")
     state = _sidebar(options)

@@ -11,12 +11,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import DashboardError, DatasetError
-from .paths import GEOCODE_CACHE_PATH, PLACES_PATH
+from .errors import DashboardError, DatasetError, UnreadableFileError
+from .paths import GEOCODE_CACHE_PATH, PLACES_PATH, SEEDS_DIR
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_UNUSABLE, EXIT_BUG = 0, 1, 2, 3
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -24,6 +24,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.command(args)
+    except UnreadableFileError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print("unreadable", file=sys.stderr)
+        return EXIT_UNUSABLE
     except DatasetError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -35,15 +40,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug of ours: still one line, never a traceback, for the user
+        print(f"internal error (please report it): {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_BUG
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    validate = commands.add_parser("validate", help="check a dataset; exit 0 if valid, 1 if not")
+    validate = commands.add_parser("validate", help="check a dataset; exit 0 if valid, 1 if not, 2 if unreadable")
     validate.add_argument("path", nargs="?", type=Path,
-                          help="events CSV (places.csv beside it) or a folder with both; default: bundled data")
+                          help="a folder with events.csv and places.csv, an events CSV with places.csv beside it, or "
+                               "one table with its places' columns (CSV, GeoJSON or Parquet, as the app downloads); "
+                               "default: the bundled data")
     validate.add_argument("--places", type=Path, help="places CSV, if not beside the events file")
     validate.add_argument("--seeds", type=Path, help="folder of seed articles the quotes come from")
     validate.set_defaults(command=_validate)
@@ -66,9 +76,32 @@ def _parser() -> argparse.ArgumentParser:
 def _validate(args: argparse.Namespace) -> int:
     from .data import load_events, resolve_paths
 
+    if args.path is not None and args.path.is_file() and _is_single_table(args.path, args.places):
+        return _validate_single(args)
     frame = load_events(args.path, places_path=args.places, seeds_dir=args.seeds)
     events_file, places_file = resolve_paths(args.path, args.places)
     print(f"valid: {len(frame)} events at {frame['place'].nunique()} places ({events_file}, {places_file})")
+    return EXIT_OK
+
+
+def _is_single_table(path: Path, places: Path | None) -> bool:
+    """Whether ``path`` holds its places' columns itself, rather than naming places in a places.csv beside it."""
+    if places is not None:
+        return False
+    if path.suffix.lower() != ".csv" or not (path.parent / PLACES_PATH.name).exists():
+        return True
+    with path.open("rb") as handle:
+        header = handle.readline(65536).decode("utf-8", errors="replace")
+    return "latitude" in header
+
+
+def _validate_single(args: argparse.Namespace) -> int:
+    from .ingest import ingest_path
+
+    result = ingest_path(args.path, seeds=args.seeds or SEEDS_DIR)
+    if result.problems:
+        raise DatasetError(result.problems)
+    print(f"valid: {len(result.events)} events at {result.events['place'].nunique()} places ({args.path})")
     return EXIT_OK
 
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from .errors import DatasetError, Problem
+from .errors import DatasetError, Problem, UnreadableFileError
 from .paths import EVENTS_PATH, PLACES_PATH, SEEDS_DIR
 from .schema import EVENT_COLUMNS, LOADED_COLUMNS, PLACE_COLUMNS
 from .validation import parse_dates, split_list, validate_events, validate_places
 
-__all__ = ["load_events", "read_table", "resolve_paths"]
+__all__ = ["load_events", "read_table", "resolve_paths", "typed_frame"]
 
 
 def resolve_paths(path: str | Path | None = None, places_path: str | Path | None = None) -> tuple[Path, Path]:
@@ -32,16 +33,36 @@ def resolve_paths(path: str | Path | None = None, places_path: str | Path | None
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """A CSV file as strings, empty cells as "" (never NaN), or DatasetError naming the file."""
+    """A CSV (or, by its ``.parquet`` extension, Parquet) file as strings, empty cells as "" (never NaN), or
+    DatasetError naming the file."""
+    if path.suffix.lower() == ".parquet":
+        return _read_parquet(path)
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except FileNotFoundError:
-        raise DatasetError([Problem(str(path), None, None, "file not found")]) from None
+        raise UnreadableFileError([Problem(str(path), None, None, "file not found")]) from None
     except UnicodeDecodeError as exc:
-        raise DatasetError([Problem(str(path), None, None, f"not UTF-8 text ({exc.reason} at byte "
-                                    f"{exc.start})")]) from None
+        raise UnreadableFileError([Problem(str(path), None, None, f"not UTF-8 text ({exc.reason} at byte "
+                                           f"{exc.start})")]) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as exc:
-        raise DatasetError([Problem(str(path), None, None, f"not a readable CSV file ({exc})")]) from None
+        raise UnreadableFileError([Problem(str(path), None, None, f"not a readable CSV file ({exc})")]) from None
+    table.columns = [str(column).strip() for column in table.columns]
+    return table
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    """A Parquet table read as if it were CSV: large datasets load several times faster. Columns stored as
+    numbers are validated as their text; missing values become ""."""
+    try:
+        table = pd.read_parquet(path)
+    except FileNotFoundError:
+        raise UnreadableFileError([Problem(str(path), None, None, "file not found")]) from None
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        raise UnreadableFileError([Problem(str(path), None, None, f"not a readable Parquet file ({exc})")]) from None
+    for column in table.columns:
+        values = table[column]
+        if values.dtype != "str" or values.isna().any():
+            table[column] = values.astype(object).where(values.notna(), "").astype(str)
     table.columns = [str(column).strip() for column in table.columns]
     return table
 
@@ -70,10 +91,10 @@ def _read_both(events_file: Path, places_file: Path) -> tuple[pd.DataFrame, pd.D
     for file in (events_file, places_file):
         try:
             tables.append(read_table(file))
-        except DatasetError as exc:
+        except UnreadableFileError as exc:
             problems += exc.problems
     if problems:
-        raise DatasetError(problems)
+        raise UnreadableFileError(problems)
     return tables[0], tables[1]
 
 
@@ -82,12 +103,28 @@ def _join(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     # A downloaded table carries its places' columns too; places.csv is the authority for them.
     events = events.drop(columns=[c for c in places.columns if c != "place" and c in events.columns])
     frame = events.merge(places, on="place", how="left", validate="many_to_one")
+    return typed_frame(frame, extra=[column for column in events.columns if column not in EVENT_COLUMNS])
+
+
+def typed_frame(frame: pd.DataFrame, *, extra: list[str]) -> pd.DataFrame:
+    """Validated string columns (events with their place's columns) as the loaded frame: dates as datetimes,
+    coordinates as floats, lists as tuples, in :data:`LOADED_COLUMNS` order followed by ``extra``."""
+    frame = frame.copy()
     frame["start_date"] = parse_dates(frame["start_date"])
     frame["end_date"] = parse_dates(frame["end_date"])
     frame["latitude"] = frame["latitude"].astype(float)
     frame["longitude"] = frame["longitude"].astype(float)
     frame["location_precision"] = frame["location_precision"].astype(int)
     for column in ("participants", "sources"):
-        frame[column] = frame[column].map(lambda cell: tuple(split_list(cell)))
-    extra = [column for column in events.columns if column not in EVENT_COLUMNS]
+        frame[column] = _tuples(frame[column])
     return frame[LOADED_COLUMNS + extra].reset_index(drop=True)
+
+
+def _tuples(cells: pd.Series) -> pd.Series:
+    """Each multi-valued cell as a tuple of its items; each distinct cell is split once (a million rows hold
+    a few thousand distinct cells)."""
+    codes, uniques = pd.factorize(cells.to_numpy(dtype=object))
+    items = np.empty(len(uniques), dtype=object)
+    for index, cell in enumerate(uniques):
+        items[index] = tuple(split_list(cell))
+    return pd.Series(items[codes], index=cells.index, dtype=object)

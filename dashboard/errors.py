@@ -5,6 +5,7 @@ inherits the built-in it resembles, so callers may catch either::
 
     DashboardError
     ├── DatasetError (ValueError)        a data file breaks the schema; lists every problem
+    │   └── UnreadableFileError          a file cannot be read as a table at all (missing, binary, not UTF-8…)
     ├── GeocodingError (RuntimeError)    a geocoding service failed (not "not found": that returns None)
     │   └── GeocodingTimeout (TimeoutError)
     └── ExportError (ValueError)         a table cannot be exported in the asked format
@@ -23,6 +24,7 @@ __all__ = [
     "GeocodingError",
     "GeocodingTimeout",
     "Problem",
+    "UnreadableFileError",
 ]
 
 
@@ -56,6 +58,11 @@ class DatasetError(DashboardError, ValueError):
         count = len(self.problems)
         lines = "\n".join(str(p) for p in self.problems)
         super().__init__(f"{count} problem{'s' if count != 1 else ''} in the dataset:\n{lines}")
+
+
+class UnreadableFileError(DatasetError):
+    """Raised when a file cannot be read as a table at all: missing, empty, binary, compressed, a spreadsheet,
+    not UTF-8, or malformed CSV or GeoJSON. Nothing in it was checked."""
 
 
 class GeocodingError(DashboardError, RuntimeError):

@@ -15,7 +15,12 @@ import pandas as pd
 from .errors import ExportError
 from .schema import LIST_SEPARATOR, LOADED_COLUMNS
 
-__all__ = ["to_csv", "to_geojson", "to_records"]
+__all__ = ["FORMULA_PREFIX", "FORMULA_TRIGGERS", "neutralise_formulas", "to_csv", "to_geojson", "to_records"]
+
+# OWASP's CSV-injection guidance: a cell starting with one of these may run as a formula in a spreadsheet, so it
+# is written with a leading apostrophe, which spreadsheets show as text and our loader strips again.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIX = "'"
 
 
 def to_records(df: pd.DataFrame) -> pd.DataFrame:
@@ -33,8 +38,23 @@ def to_records(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(df: pd.DataFrame) -> bytes:
-    """UTF-8 CSV bytes of the frame, one row per event."""
-    return to_records(df).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """UTF-8 CSV bytes of the frame, one row per event, safe to open in a spreadsheet."""
+    return neutralise_formulas(to_records(df)).to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe. Numbers such as a
+    negative longitude are left alone: they cannot be formulas."""
+    table = table.copy()
+    for column in table.columns:
+        values = table[column]
+        if values.dtype.kind in "if":
+            continue
+        text = values.astype(str)
+        risky = text.str[:1].isin(list(FORMULA_TRIGGERS)) & pd.to_numeric(text, errors="coerce").isna()
+        if risky.any():
+            table[column] = text.where(~risky, FORMULA_PREFIX + text)
+    return table
 
 
 def to_geojson(df: pd.DataFrame) -> bytes:

@@ -46,7 +46,9 @@ def events() -> pd.DataFrame:
 
 
 def table_ids(at: AppTest) -> list[str]:
-    return list(at.dataframe[0].value["ID"]) if at.dataframe else []
+    """The event ids in the app's events table (not the upload's problems table); [] when it is not shown."""
+    tables = [frame.value for frame in at.dataframe if "ID" in frame.value.columns]
+    return list(tables[0]["ID"]) if tables else []
 
 
 def download(at: AppTest, label: str) -> bytes:
