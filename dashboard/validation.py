@@ -224,7 +224,7 @@ def _quotes(events: pd.DataFrame, file: str, seeds_dir: Path | Mapping[str, str]
         quote, seed = pair
         if not seed.strip():
             return []
-        if Path(seed).name != seed or seed.startswith("."):
+        if "\x00" in seed or "/" in seed or "\\" in seed or Path(seed).name != seed or seed.startswith("."):
             return [("seed", f"{_shown(seed)} must be a file name in {where}, not a path")]
         if seed not in texts:
             text = seeds_dir.get(seed) if isinstance(seeds_dir, Mapping) else _read_seed(seeds_dir / seed)

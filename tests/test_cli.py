@@ -45,8 +45,8 @@ def test_validate_accepts_an_events_file_and_explicit_places(dataset_dir: Path, 
     assert "valid: 12 events" in capsys.readouterr().out
 
 
-def test_validate_a_missing_path_exits_1_with_a_message(tmp_path: Path, capsys):
-    assert main(["validate", str(tmp_path / "nope.csv")]) == 1
+def test_validate_a_missing_path_exits_2_with_a_message(tmp_path: Path, capsys):
+    assert main(["validate", str(tmp_path / "nope.csv")]) == 2  # unreadable, not invalid
     assert "nope.csv: file not found" in capsys.readouterr().err
 
 
@@ -83,7 +83,7 @@ def test_geocode_reports_unresolved_places_and_exits_1(tmp_path: Path, capsys):
 def test_geocode_on_an_unreadable_file_changes_nothing(tmp_path: Path, capsys):
     path = tmp_path / "places.csv"
     path.write_bytes(b"\xff\xfe\x00\x01")
-    assert main(["geocode", "--places", str(path)]) == 1
+    assert main(["geocode", "--places", str(path)]) == 2
     assert "not UTF-8" in capsys.readouterr().err and path.read_bytes() == b"\xff\xfe\x00\x01"
 
 
