@@ -159,3 +159,23 @@ def test_popup_shows_provenance(offline_page, server):
                      "wider region", "Nicaragua", "TASS, Al Jazeera", "will mobilize over 50,000 troops",
                      "000_0441dc0ab698eb74.txt"):
         assert expected in text
+
+
+def test_an_injected_title_shows_as_text(offline_page, server):
+    dialogs: list[str] = []
+    offline_page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    _, frame = open_app(offline_page, server)
+    upload = Path(__file__).parents[1] / "corpus" / "html_injection.csv"
+    offline_page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    wait_for_events(frame, 3)
+    frame.evaluate("""() => window.map.eachLayer(l => {
+        if (l instanceof L.CircleMarker && !(l instanceof L.Circle) && l.getTooltip()
+            && l.getTooltip().getContent().includes('vostok-2022]')) { l.openTooltip(); l.openPopup(); } })""")
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=TIMEOUT_MS)
+    assert popup.inner_text().startswith("<img src=x onerror=alert(1)>")
+    assert "<img src=x onerror=alert(1)>" in frame.locator(".leaflet-tooltip").first.inner_text()
+    assert frame.locator('img[src="x"]').count() == 0 and frame.locator("script:not([src])").count() >= 1
+    settle(offline_page)
+    assert offline_page.locator('img[src="x"]').count() == 0
+    assert dialogs == []
