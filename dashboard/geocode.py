@@ -42,6 +42,9 @@ __all__ = [
 
 MIN_DELAY_SECONDS = 1.0  # Nominatim's usage policy: at most one request per second
 DEFAULT_TIMEOUT = 10.0
+# After this many failures in a row (no network, service down) the rest of a run stays offline: waiting out a
+# timeout for every remaining place helps nobody.
+MAX_CONSECUTIVE_FAILURES = 3
 CACHE_VERSION = 1
 
 # Nominatim's addresstype (or type) -> UCDP precision. Unknown kinds fall to "wider region": when in doubt,
@@ -146,9 +149,11 @@ class GeocoderChain:
     online: OnlineGeocoder | None = None
     min_delay_seconds: float = MIN_DELAY_SECONDS
     timeout: float = DEFAULT_TIMEOUT
+    max_failures: int = MAX_CONSECUTIVE_FAILURES
 
     def __post_init__(self) -> None:
         self._call: Callable[..., Location | None] | None = None
+        self._failures = 0
         if self.online is not None:
             # Errors must reach us: swallowing them would turn an outage into "not found".
             self._call = RateLimiter(self.online.geocode, min_delay_seconds=self.min_delay_seconds,
@@ -162,6 +167,8 @@ class GeocoderChain:
             return result
         if self._call is None:
             return None
+        if self._failures >= self.max_failures:
+            raise GeocodingError(f"online geocoder not asked for {name!r}: it failed {self._failures} times in a row")
         result = self._resolve_online(name, country)
         if result is not None and self.cache is not None:
             self.cache.put(name, country, result)
@@ -171,9 +178,12 @@ class GeocoderChain:
         try:
             location = self._call(**build_query(name, country), timeout=self.timeout)
         except GeocoderTimedOut as exc:
+            self._failures += 1
             raise GeocodingTimeout(f"online geocoder timed out after {self.timeout:g} s on {name!r}") from exc
         except GeocoderServiceError as exc:
+            self._failures += 1
             raise GeocodingError(f"online geocoder failed on {name!r}: {exc}") from exc
+        self._failures = 0
         return None if location is None else parse_location(location)
 
 

@@ -188,3 +188,22 @@ def test_geocode_places_records_service_errors_per_place(gazetteer, tmp_path):
 
 def test_places_path_exists():
     assert Path(PLACES_PATH).is_file()
+
+
+def test_after_repeated_failures_the_run_stays_offline(gazetteer, tmp_path):
+    failing = FakeGeocoder(error=GeocoderUnavailable("no network"))
+    places = read_table(PLACES_PATH).assign(latitude="", longitude="")
+    places["place"] = [f"Nowhere {i}" for i in range(len(places) - 2)] + ["Kyiv", "Sea of Japan"]
+    table, unresolved = geocode_places(places, chain(gazetteer, tmp_path, failing))
+    assert len(failing.calls) == 3  # then no more waiting on a dead service
+    assert [u.place for u in unresolved] == [f"Nowhere {i}" for i in range(len(places) - 2)]
+    assert "failed 3 times in a row" in unresolved[-1].reason
+    assert table.loc[len(places) - 2, "coord_source"].startswith("GeoNames")  # offline answers still come
+    assert not (tmp_path / "cache.json").exists()
+
+
+def test_a_cached_answer_is_used_when_the_service_is_down(gazetteer, tmp_path):
+    chain(gazetteer, tmp_path, FakeGeocoder({"Hostomel Airport": hostomel()})).resolve("Hostomel Airport", "UKR")
+    down = chain(gazetteer, tmp_path, FakeGeocoder(error=GeocoderUnavailable("no network")))
+    assert down.resolve("Hostomel Airport", "UKR").latitude == 50.5697
+    assert json.loads((tmp_path / "cache.json").read_text())["entries"]  # and the cache is intact
