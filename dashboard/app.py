@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from dashboard.countries import country_name
 from dashboard.data import load_events
 from dashboard.errors import DashboardError, DatasetError, UnreadableFileError
 from dashboard.export import to_csv, to_geojson
+from dashboard.fastmap import FAST_THRESHOLD, build_fast_layers
 from dashboard.gazetteer import OfflineGazetteer
 from dashboard.geometry import country_radius_km
 from dashboard.ingest import MAX_BYTES, Ingested, ingest_bytes
@@ -32,6 +34,9 @@ from dashboard.views import summarize, table_view, timeline_chart
 
 MAP_HEIGHT = 560
 TOOLTIP_ID = re.compile(r"\[([a-z0-9-]+)\]\s*$")
+TABLE_MAX_ROWS = 2_000  # more rows would send megabytes on every rerun; the downloads hold them all
+# Another dataset to serve instead of the bundled one (events CSV or Parquet, places.csv and seeds/ beside it).
+EVENTS_ENV = "DASHBOARD_EVENTS"
 WIDGET_KEYS = ("dates", "countries", "types", "sources", "text")
 
 
@@ -40,10 +45,25 @@ def _static_assets() -> Path:
     return prepare_static(STATIC_DIR)
 
 
-@st.cache_data(show_spinner=False)
-def _events(stamp: tuple[float, float]) -> pd.DataFrame:
+@st.cache_data(show_spinner="Loading the dataset…", max_entries=2)
+def _events(path: str | None, stamp: tuple[float, ...]) -> pd.DataFrame:
     """The dataset; ``stamp`` (the files' modification times) makes an edited file load again."""
-    return load_events()
+    if path is None:
+        return load_events()
+    return load_events(path, seeds_dir=Path(path).parent / "seeds")
+
+
+def _dataset_files() -> tuple[str | None, tuple[float, ...]]:
+    """The dataset file to serve (None: the bundled one) and the modification times of its files."""
+    path = os.environ.get(EVENTS_ENV)
+    files = [Path(path), Path(path).with_name(PLACES_PATH.name)] if path else [EVENTS_PATH, PLACES_PATH]
+    return path, tuple(f.stat().st_mtime for f in files if f.exists())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _options(dataset: str, _events: pd.DataFrame) -> FilterOptions:
+    """What the filters offer, computed once per dataset (a second at a million events)."""
+    return FilterOptions.of(_events)
 
 
 @st.cache_data(show_spinner="Checking the uploaded table…", max_entries=4)
@@ -168,20 +188,32 @@ def _headline(filtered: pd.DataFrame) -> None:
     cols[3].metric("Date span", span)
 
 
-def _map(filtered: pd.DataFrame, context: MapContext) -> str | None:
-    """Draw the map; return the id of the event whose marker was clicked, if any."""
-    base = build_base_map(context)
-    result = st_folium(base, key="map", height=MAP_HEIGHT, use_container_width=True,
-                       feature_group_to_add=build_event_layers(filtered, context),
-                       layer_control=folium.LayerControl(collapsed=True),
-                       returned_objects=["last_object_clicked_tooltip"])
-    tooltip = (result or {}).get("last_object_clicked_tooltip") or ""
-    match = TOOLTIP_ID.search(tooltip)
-    return match.group(1) if match else None
+def _map(filtered: pd.DataFrame, context: MapContext, selected: str | None) -> None:
+    """Draw the map: every event as its own marker, or, for many, on one canvas with the selected event's
+    marker and provenance popup drawn on top. A click selects an event (see :func:`_on_map_click`)."""
+    if len(filtered) > FAST_THRESHOLD:
+        layers = build_fast_layers(filtered, context, selected=selected)
+    else:
+        layers = build_event_layers(filtered, context)
+    st_folium(build_base_map(context), key="map", height=MAP_HEIGHT, use_container_width=True,
+              feature_group_to_add=layers, layer_control=folium.LayerControl(collapsed=True),
+              returned_objects=["last_object_clicked_tooltip"], on_change=_on_map_click)
+
+
+def _on_map_click() -> None:
+    """Select the clicked event before the rerun starts, so the run draws it selected at once."""
+    tooltip = (st.session_state.get("map") or {}).get("last_object_clicked_tooltip") or ""
+    if match := TOOLTIP_ID.search(tooltip):
+        st.session_state["event"] = match.group(1)
 
 
 def _table(filtered: pd.DataFrame, selected: str | None) -> None:
-    view = table_view(filtered)
+    shown = filtered.head(TABLE_MAX_ROWS)
+    if selected in set(filtered["event_id"]) and selected not in set(shown["event_id"]):
+        shown = pd.concat([filtered[filtered["event_id"] == selected], shown.head(TABLE_MAX_ROWS - 1)])
+    if len(filtered) > len(shown):
+        st.caption(f"Showing {len(shown):,} of {len(filtered):,} events; the downloads hold all of them.")
+    view = table_view(shown)
     if selected in set(filtered["event_id"]):
         row = filtered.set_index("event_id").loc[selected]
         st.info(f"**Selected on the map:** {row['title']} — “{row['quote']}” ({row['seed']})")
@@ -199,9 +231,12 @@ def _table(filtered: pd.DataFrame, selected: str | None) -> None:
 
 def _downloads(filtered: pd.DataFrame) -> None:
     left, right = st.columns(2)
-    left.download_button("Download CSV", to_csv(filtered), "events.csv", "text/csv", width="stretch",
+    # Small tables are written at once; large ones only when the button is pressed (seconds at 100k events).
+    csv = to_csv(filtered) if len(filtered) <= FAST_THRESHOLD else lambda: to_csv(filtered)
+    geojson = to_geojson(filtered) if len(filtered) <= FAST_THRESHOLD else lambda: to_geojson(filtered)
+    left.download_button("Download CSV", csv, "events.csv", "text/csv", width="stretch",
                          help="Exactly the filtered table, in the dataset's own format.")
-    right.download_button("Download GeoJSON", to_geojson(filtered), "events.geojson", "application/geo+json",
+    right.download_button("Download GeoJSON", geojson, "events.geojson", "application/geo+json",
                           width="stretch", help="RFC 7946 points, the columns in properties.")
 
 
@@ -209,7 +244,7 @@ def main() -> None:
     st.set_page_config(page_title="News events map", page_icon="🗺️", layout="wide")
     _static_assets()
     try:
-        events = _events((EVENTS_PATH.stat().st_mtime, PLACES_PATH.stat().st_mtime))
+        events = _events(*_dataset_files())
         context = _map_context()
     except DatasetError as exc:
         st.error("The dataset is invalid:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
@@ -221,17 +256,14 @@ def main() -> None:
     st.caption("Every point cites its sentence. Hollow rings and dashed circles mark places known only to a "
                "region, country or sea.")
     events, dataset = _dataset(events)
-    options = FilterOptions.of(events)
+    options = _options(f"{dataset} {_dataset_files()}", events)
     _init_from_url(options, dataset)
     for notice in st.session_state.get("notices", []):
         st.warning(f"Ignored in the URL: {notice}")
     state = _sidebar(options)
     filtered = state.apply(events)
     _headline(filtered)
-    clicked = _map(filtered, context)
-    if clicked and clicked != st.session_state.get("last_click"):
-        st.session_state.update(event=clicked, last_click=clicked)
-        state = FilterState(**{**state.__dict__, "event": clicked})
+    _map(filtered, context, state.event)
     if filtered.empty:
         st.info("No events match these filters.")
     else:

@@ -11,7 +11,7 @@ from .countries import country_name
 from .mapping import EVENT_COLORS
 from .schema import LocationPrecision, event_type_label
 
-__all__ = ["Summary", "summarize", "table_view", "timeline_chart"]
+__all__ = ["TIMELINE_MAX_BARS", "Summary", "summarize", "table_view", "timeline_chart"]
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,14 @@ def table_view(events: pd.DataFrame) -> pd.DataFrame:
     }, index=events.index)
 
 
-def timeline_chart(events: pd.DataFrame) -> alt.LayerChart:
-    """One bar per event from its start to the end of its last day, coloured as on the map."""
+TIMELINE_MAX_BARS = 300  # beyond this a bar per event is unreadable (and slow): count events per month instead
+
+
+def timeline_chart(events: pd.DataFrame) -> alt.LayerChart | alt.Chart:
+    """One bar per event from its start to the end of its last day, coloured as on the map; for many events,
+    the number of events starting each month, by type."""
+    if len(events) > TIMELINE_MAX_BARS:
+        return _monthly_chart(events)
     data = pd.DataFrame({
         "title": events["title"],
         "type": events["event_type"].map(event_type_label),
@@ -76,3 +82,20 @@ def timeline_chart(events: pd.DataFrame) -> alt.LayerChart:
     # A dot at the start keeps one-day events visible on an axis years long.
     starts = base.mark_point(filled=True, size=50, opacity=1).encode(x="start:T")
     return (spans + starts).properties(height=max(80, 24 * len(data)))
+
+
+def _monthly_chart(events: pd.DataFrame) -> alt.Chart:
+    counts = (pd.DataFrame({"month": events["start_date"].dt.to_period("M").dt.to_timestamp(),
+                            "type": events["event_type"].map(event_type_label)})
+              .value_counts().rename("events").reset_index())
+    kinds = [event_type_label(k) for k in EVENT_COLORS]
+    return (
+        alt.Chart(counts, title=f"{len(events):,} events by the month they start")
+        .mark_bar()
+        .encode(x=alt.X("yearmonth(month):T", title=None), y=alt.Y("events:Q", title="events", stack=True),
+                color=alt.Color("type:N", title="Event type",
+                                scale=alt.Scale(domain=kinds, range=list(EVENT_COLORS.values()))),
+                tooltip=[alt.Tooltip("yearmonth(month):T", title="Month"), alt.Tooltip("type:N", title="Type"),
+                         alt.Tooltip("events:Q", title="Events", format=",")])
+        .properties(height=220)
+    )

@@ -1,0 +1,258 @@
+"""Browser benchmark of the fast map path: time from a filter change to the map painted, at 10k, 100k and 1M.
+
+For each size it writes a synthetic dataset (Parquet) to a temporary folder, serves a page with Streamlit on
+localhost, opens it in Debian's Chromium (every non-local request aborted), and then, several times, changes
+the event-type filter and measures until the canvas layer in the map frame has drawn exactly the filtered
+events. It also checks that the map frame was not remounted (a mark set in the frame's window survives) and
+that, at world view, the drawn bins hold every filtered event once. Prints figures; asserts nothing else.
+
+Two targets:
+
+- ``--target page`` (default): a minimal page (written to the temporary folder) with the app's base map, one
+  filter widget and :func:`dashboard.fastmap.build_fast_layers` through ``st_folium`` — the map path alone.
+- ``--target app``: ``dashboard/app.py`` itself, given the dataset through the ``DASHBOARD_EVENTS``
+  environment variable (the app must honour it and choose the fast path above ``FAST_THRESHOLD``).
+
+Usage: ``.venv/bin/python scripts/browser_bench.py [--sizes 10000 100000 1000000] [--runs 3]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from dashboard.assets import prepare_static  # noqa: E402
+from dashboard.schema import event_type_label  # noqa: E402
+from dashboard.synthetic import synthetic_dataset, write_dataset  # noqa: E402
+from tests.browser.conftest import CHROMIUM_ARGS, LOCAL_HOSTS, chromium_path, free_port  # noqa: E402
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+TIMEOUT_MS = 180_000
+# The fast layer's figures of its last drawing, or null before it exists.
+STATS_JS = """() => {
+    if (!window.map) return null;
+    let stats = null;
+    window.map.eachLayer(l => { if (l.stats && l._d) stats = Object.assign({}, l.stats); });
+    return stats;
+}"""
+# Every event binned over the whole world, from the decoded arrays: the sum must be the total, and every place
+# in exactly one bin (nothing dropped, nothing twice).
+WORLD_BINS_JS = """() => {
+    let out = null;
+    window.map.eachLayer(l => {
+        if (!(l.stats && l._d)) return;
+        const r = window.NewsFastCore.bin(l._d, 1024, 0, 0, -1e12, -1e12, 1e12, 1e12, 60);
+        const seen = new Set();
+        let sum = 0, places = 0;
+        r.bins.forEach(b => { sum += b.count; places += b.places.length; b.places.forEach(p => seen.add(p)); });
+        out = {sum: sum, places: places, distinct: seen.size, nPlaces: l._d.nPlaces, total: l._d.n};
+    });
+    return out;
+}"""
+# Zoom to a place, then click the first event drawn there: [x, y] in the frame, or null.
+CLICK_TARGET_JS = """() => {
+    let target = null;
+    window.map.eachLayer(l => { if (l.stats && l._d && l._mode === "events" && l._hits.length)
+        target = [l._hits[0].x - l._pad, l._hits[0].y - l._pad]; });
+    return target;
+}"""
+PAGE = textwrap.dedent('''
+    """A minimal page: the app's base map and the fast event layer, with one filter (browser benchmark)."""
+    import json
+    import os
+    from pathlib import Path
+
+    import folium
+    import streamlit as st
+    from streamlit_folium import st_folium
+
+    from dashboard.data import load_events
+    from dashboard.fastmap import build_fast_layers
+    from dashboard.filters import filter_events
+    from dashboard.mapping import MapContext, build_base_map
+    from dashboard.paths import WORLD_PATH
+    from dashboard.schema import event_type_label
+
+    EVENTS = Path(os.environ["DASHBOARD_EVENTS"])
+
+    @st.cache_data(show_spinner=False)
+    def events(stamp):
+        return load_events(EVENTS, seeds_dir=EVENTS.parent / "seeds")
+
+    @st.cache_resource(show_spinner=False)
+    def context():
+        return MapContext(world=json.loads(WORLD_PATH.read_text(encoding="utf-8")))
+
+    st.set_page_config(layout="wide")
+    frame = events(EVENTS.stat().st_mtime)
+    kinds = sorted(frame["event_type"].unique())
+    kind = st.radio("Event type", ["all", *kinds], format_func=lambda k: "All" if k == "all" else event_type_label(k),
+                    horizontal=True)
+    filtered = frame if kind == "all" else filter_events(frame, event_types=[kind])
+    st.write(f"{len(filtered)} events")
+    def clicked():  # runs before the rerun, so that one rerun already draws the selected event's popup
+        tooltip = (st.session_state.get("map") or {}).get("last_object_clicked_tooltip") or ""
+        if tooltip.endswith("]"):
+            st.session_state["selected"] = tooltip.rsplit("[", 1)[-1][:-1]
+
+    st_folium(build_base_map(context()), key="map", height=560, use_container_width=True,
+              feature_group_to_add=build_fast_layers(filtered, context(), selected=st.session_state.get("selected")),
+              layer_control=folium.LayerControl(collapsed=True), returned_objects=["last_object_clicked_tooltip"],
+              on_change=clicked)
+''')
+
+
+def start(script: Path, cwd: Path, env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    handle = log.open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.address",
+         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.enableStaticServing", "true", "--server.runOnSave", "false"],
+        cwd=cwd, stdout=handle, stderr=subprocess.STDOUT, env={**os.environ, **env, "PYTHONPATH": str(ROOT)})
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return process, url
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(log.read_text()) from None
+            time.sleep(0.2)
+    raise RuntimeError(f"streamlit did not start: {log.read_text()}")
+
+
+def offline_page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    blocked = []
+
+    def route(route, request):
+        host = urlparse(request.url).hostname or ""
+        if request.url.startswith(("data:", "blob:", "about:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            blocked.append(request.url)
+            route.abort("internetdisconnected")
+
+    context.route("**/*", route)
+    return context, context.new_page(), blocked
+
+
+def wait_drawn(frame, total: int) -> dict:
+    frame.wait_for_function(f"() => {{ const s = ({STATS_JS})(); return s && s.total === {total}; }}",
+                            timeout=TIMEOUT_MS, polling="raf")
+    frame.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")  # painted
+    return frame.evaluate(STATS_JS)
+
+
+def choose(page, target: str, kind: str) -> None:
+    """Change the event-type filter to ``kind`` ("all" for none) the way a person would."""
+    label = "All" if kind == "all" else event_type_label(kind)
+    if target == "page":
+        page.get_by_text(label, exact=True).click()
+        return
+    box = page.get_by_label("Event types")  # the app's multiselect: clear it, then pick one type
+    for button in page.locator('[data-testid="stMultiSelect"] [aria-label="Clear all"]').all():
+        button.click()
+    if kind != "all":
+        box.click()
+        page.get_by_role("option", name=label, exact=True).click()
+        page.keyboard.press("Escape")
+
+
+def bench_size(browser, n: int, runs: int, target: str, work: Path) -> dict:
+    dataset = synthetic_dataset(n, seed=0)
+    events_path = write_dataset(dataset, work / f"data-{n}", fmt="parquet")
+    counts = dataset.events["event_type"].value_counts()
+    kinds = list(counts.index[:3])  # the three most frequent types, then back to all
+    if target == "page":
+        page_dir = work / "page"
+        prepare_static(page_dir / "static")
+        (page_dir / "bench_page.py").write_text(PAGE, encoding="utf-8")
+        script, cwd = page_dir / "bench_page.py", page_dir
+    else:
+        script, cwd = ROOT / "dashboard" / "app.py", ROOT
+    process, url = start(script, cwd, {"DASHBOARD_EVENTS": str(events_path)}, work / f"streamlit-{n}.log")
+    context, page, blocked = offline_page(browser)
+    try:
+        started = time.perf_counter()
+        page.goto(url, timeout=TIMEOUT_MS)
+        frame = page.wait_for_selector(MAP_FRAME, timeout=TIMEOUT_MS).content_frame()
+        first = wait_drawn(frame, n)
+        cold = time.perf_counter() - started
+        frame.evaluate("() => { window.__benchMark = 1; window.map.setView([20, 10], 2); }")
+        world = wait_drawn(frame, n)
+        times = []
+        for _ in range(runs):
+            for kind in [*kinds, "all"]:
+                expected = n if kind == "all" else int(counts[kind])
+                t0 = time.perf_counter()
+                choose(page, target, kind)
+                wait_drawn(frame, expected)
+                times.append(time.perf_counter() - t0)
+        remounted = not frame.evaluate("() => window.__benchMark === 1")
+        bins = frame.evaluate(WORLD_BINS_JS)
+        click = click_to_popup(frame)
+    finally:
+        context.close()
+        process.terminate()
+        process.wait(timeout=20)
+    return {"n": n, "cold_s": cold, "first": first, "world": world, "times": times, "remounted": remounted,
+            "blocked": len(blocked), "bins": bins, "click_s": click}
+
+
+def click_to_popup(frame) -> float | None:
+    """Seconds from a click on an event dot to its provenance popup open (after the app's rerun)."""
+    frame.evaluate("() => { let best = null; window.map.eachLayer(l => { if (l._d) best = l; });"
+                   " const d = best._d; let p = 0; while (d.counts[p] !== 1) p++;"
+                   " window.map.setView([d.coords[2 * p] / 1e5, d.coords[2 * p + 1] / 1e5], 11); }")
+    frame.wait_for_function(f"() => ({CLICK_TARGET_JS})() !== null", timeout=TIMEOUT_MS)
+    x, y = frame.evaluate(CLICK_TARGET_JS)
+    box = frame.frame_element().bounding_box()
+    t0 = time.perf_counter()
+    frame.page.mouse.click(box["x"] + x, box["y"] + y)
+    frame.wait_for_selector(".leaflet-popup-content .event-popup blockquote", timeout=TIMEOUT_MS)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--runs", type=int, default=2, help="rounds of four filter changes per size")
+    parser.add_argument("--target", choices=["page", "app"], default="page")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    if executable is None:
+        sys.exit("no Chromium found (apt-get install chromium, or set CHROMIUM=/path/to/chromium)")
+    launch_args = [*CHROMIUM_ARGS, *(["--no-sandbox"] if os.geteuid() == 0 else [])]
+    print(f"{'events':>9} | {'cold load':>9} | {'filter→painted median':>21} | {'max':>6} | "
+          f"{'world view: drawn / in view / total':>36} | remounted | blocked | all binned once | click→popup")
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=launch_args, headless=True)
+        for n in args.sizes:
+            r = bench_size(browser, n, args.runs, args.target, Path(tmp))
+            w, b = r["world"], r["bins"]
+            print(f"{n:>9,} | {r['cold_s']:>7.2f} s | {statistics.median(r['times']):>19.2f} s | "
+                  f"{max(r['times']):>4.2f} s | {w['drawn']:>11,} / {w['inView']:>9,} / {w['total']:>9,} "
+                  f"({w['mode']}) | {'yes' if r['remounted'] else 'no':>9} | {r['blocked']:>7} | "
+                  f"{b['sum'] == b['total'] and b['places'] == b['distinct'] == b['nPlaces']!s:>15} | "
+                  f"{r['click_s']:.2f} s", flush=True)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
