@@ -163,13 +163,13 @@ def choose(page, target: str, kind: str) -> None:
     if target == "page":
         page.get_by_text(label, exact=True).click()
         return
-    box = page.get_by_label("Event types")  # the app's multiselect: clear it, then pick one type
-    for button in page.locator('[data-testid="stMultiSelect"] [aria-label="Clear all"]').all():
+    select = page.locator('[data-testid="stMultiSelect"]', has_text="Event types")  # clear it, then pick one
+    for button in select.locator('[aria-label="Clear all"]').all():
         button.click()
     if kind != "all":
-        box.click()
+        select.locator("input").click()
         page.get_by_role("option", name=label, exact=True).click()
-        page.keyboard.press("Escape")
+        page.keyboard.press("Tab")  # closes the option list; Escape would clear the choice
 
 
 def bench_size(browser, n: int, runs: int, target: str, work: Path) -> dict:
