@@ -181,9 +181,9 @@ def _sidebar(options: FilterOptions) -> FilterState:
 def _headline(filtered: pd.DataFrame) -> None:
     summary = summarize(filtered)
     cols = st.columns([1, 1, 1, 3])
-    cols[0].metric("Events", summary.events)
-    cols[1].metric("Places", summary.places)
-    cols[2].metric("Countries", summary.countries)
+    cols[0].metric("Events", f"{summary.events:,}")
+    cols[1].metric("Places", f"{summary.places:,}")
+    cols[2].metric("Countries", f"{summary.countries:,}")
     span = "—" if summary.first is None else f"{summary.first:%-d %b %Y} – {summary.last:%-d %b %Y}"
     cols[3].metric("Date span", span)
 

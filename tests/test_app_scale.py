@@ -34,7 +34,7 @@ def big_app(big_dataset, monkeypatch) -> AppTest:
 def test_many_events_take_the_fast_path(big_app):
     layers = component_args(big_app)["feature_group"]
     assert "NewsFastEvents" in layers and "var popup_" not in layers  # no popup per event
-    assert big_app.metric[0].value == "20000"
+    assert big_app.metric[0].value == "20,000"
     assert len(json.dumps(component_args(big_app))) < 40 * 20_000  # the budget: 40 bytes per event
 
 
@@ -67,4 +67,4 @@ def test_a_100k_row_upload_is_shown():
     upload(at, ("rows_100k.csv", to_csv(big)))
     assert not at.exception, at.exception
     assert any("all 100000 rows are valid" in s.value for s in at.success)
-    assert at.metric[0].value == "100000"
+    assert at.metric[0].value == "100,000"
