@@ -6,10 +6,8 @@ edge, and keeps the filter state in the URL so a view can be shared.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 from pathlib import Path
 
 import folium
@@ -26,18 +24,16 @@ from dashboard.fastmap import FAST_THRESHOLD, build_fast_layers
 from dashboard.gazetteer import OfflineGazetteer
 from dashboard.geometry import country_radius_km
 from dashboard.ingest import MAX_BYTES, Ingested, ingest_bytes
-from dashboard.mapping import MapContext, build_base_map, build_event_layers
+from dashboard.mapping import MapContext, build_base_map, build_event_layers, event_id_from_tooltip
 from dashboard.paths import EVENTS_PATH, PLACES_PATH, SEEDS_DIR, STATIC_DIR, WORLD_PATH
 from dashboard.schema import event_type_label
 from dashboard.state import FilterOptions, FilterState, state_from_params, state_to_params
-from dashboard.views import summarize, table_view, timeline_chart
+from dashboard.views import date_span, markdown_text, summarize, table_view, timeline_chart
 
 MAP_HEIGHT = 560
-TOOLTIP_ID = re.compile(r"\[([a-z0-9-]+)\]\s*$")
 TABLE_MAX_ROWS = 2_000  # more rows would send megabytes on every rerun; the downloads hold them all
 # Another dataset to serve instead of the bundled one (events CSV or Parquet, places.csv and seeds/ beside it).
 EVENTS_ENV = "DASHBOARD_EVENTS"
-WIDGET_KEYS = ("dates", "countries", "types", "sources", "text")
 
 
 @st.cache_resource(show_spinner=False)
@@ -45,7 +41,7 @@ def _static_assets() -> Path:
     return prepare_static(STATIC_DIR)
 
 
-@st.cache_data(show_spinner="Loading the dataset…", max_entries=2)
+@st.cache_resource(show_spinner="Loading the dataset…", max_entries=2)  # shared, never changed: no copy per rerun
 def _events(path: str | None, stamp: tuple[float, ...]) -> pd.DataFrame:
     """The dataset; ``stamp`` (the files' modification times) makes an edited file load again."""
     if path is None:
@@ -60,23 +56,29 @@ def _dataset_files() -> tuple[str | None, tuple[float, ...]]:
     return path, tuple(f.stat().st_mtime for f in files if f.exists())
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _options(dataset: str, _events: pd.DataFrame) -> FilterOptions:
     """What the filters offer, computed once per dataset (a second at a million events)."""
     return FilterOptions.of(_events)
 
 
-@st.cache_data(show_spinner="Checking the uploaded table…", max_entries=4)
-def _ingest(data: bytes, name: str, seeds: tuple[tuple[str, str], ...]) -> Ingested:
-    """An uploaded table, checked against the bundled seed articles and those uploaded with it."""
+@st.cache_resource(show_spinner="Checking the uploaded table…", max_entries=4)
+def _ingest(key: str, name: str, _data: bytes, _seeds: tuple[tuple[str, str], ...]) -> Ingested:
+    """An uploaded table, checked against the bundled seed articles and those uploaded with it. ``key`` names
+    the upload (Streamlit's file ids), so the bytes are not hashed again on every rerun."""
     texts = {path.name: path.read_text(encoding="utf-8") for path in SEEDS_DIR.glob("*.txt")}
-    return ingest_bytes(data, name, seeds={**texts, **dict(seeds)})
+    return ingest_bytes(_data, name, seeds={**texts, **dict(_seeds)}, gazetteer=_gazetteer())
+
+
+@st.cache_resource(show_spinner=False)
+def _gazetteer() -> OfflineGazetteer:
+    return OfflineGazetteer()  # its city index takes a second to build: once per process
 
 
 @st.cache_resource(show_spinner=False)
 def _map_context() -> MapContext:
     world = json.loads(WORLD_PATH.read_text(encoding="utf-8"))
-    gazetteer = OfflineGazetteer()
+    gazetteer = _gazetteer()
     capitals = {}
     for code in sorted({f["properties"]["iso_a3"] for f in world["features"]} - {""}):
         if capital := gazetteer.capital(code):
@@ -103,22 +105,24 @@ def _dataset(bundled: pd.DataFrame) -> tuple[pd.DataFrame, str]:
         return bundled, "the bundled dataset"
     table = tables[0]
     if table.size > MAX_BYTES:
-        st.error(f"{table.name} is {table.size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB. "
+        st.error(f"{markdown_text(table.name)} is {table.size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB. "
                  "Showing the bundled dataset.")
         return bundled, "the bundled dataset"
     seeds = tuple(sorted((f.name, f.getvalue().decode("utf-8", errors="replace")) for f in files
                          if f.name.lower().endswith(".txt")))
     try:
-        result = _ingest(table.getvalue(), table.name, seeds)
+        key = " ".join(f.file_id for f in files)
+        result = _ingest(key, table.name, table.getvalue(), seeds)
     except UnreadableFileError as exc:
-        st.error(f"{table.name} could not be read: {exc.problems[0].message}. Showing the bundled dataset.")
+        st.error(f"{markdown_text(table.name)} could not be read: {markdown_text(exc.problems[0].message)}. "
+                 "Showing the bundled dataset.")
         return bundled, "the bundled dataset"
     _report(result, table.name)
-    fingerprint = hashlib.sha1(table.getvalue() + repr(seeds).encode()).hexdigest()[:16]
-    return result.events, f"{table.name} {fingerprint}"
+    return result.events, f"{table.name} {key}"
 
 
 def _report(result: Ingested, name: str) -> None:
+    name = markdown_text(name)
     if not result.problems:
         st.success(f"{name}: all {result.rows} rows are valid.")
         return
@@ -184,8 +188,7 @@ def _headline(filtered: pd.DataFrame) -> None:
     cols[0].metric("Events", f"{summary.events:,}")
     cols[1].metric("Places", f"{summary.places:,}")
     cols[2].metric("Countries", f"{summary.countries:,}")
-    span = "—" if summary.first is None else f"{summary.first:%-d %b %Y} – {summary.last:%-d %b %Y}"
-    cols[3].metric("Date span", span)
+    cols[3].metric("Date span", date_span(summary.first, summary.last))
 
 
 def _map(filtered: pd.DataFrame, context: MapContext, selected: str | None) -> None:
@@ -203,8 +206,8 @@ def _map(filtered: pd.DataFrame, context: MapContext, selected: str | None) -> N
 def _on_map_click() -> None:
     """Select the clicked event before the rerun starts, so the run draws it selected at once."""
     tooltip = (st.session_state.get("map") or {}).get("last_object_clicked_tooltip") or ""
-    if match := TOOLTIP_ID.search(tooltip):
-        st.session_state["event"] = match.group(1)
+    if event := event_id_from_tooltip(tooltip):
+        st.session_state["event"] = event
 
 
 def _table(filtered: pd.DataFrame, selected: str | None) -> None:
@@ -217,7 +220,8 @@ def _table(filtered: pd.DataFrame, selected: str | None) -> None:
     view = table_view(shown)
     if chosen:
         row = filtered.set_index("event_id").loc[selected]
-        st.info(f"**Selected on the map:** {row['title']} — “{row['quote']}” ({row['seed']})")
+        st.info(f"**Selected on the map:** {markdown_text(row['title'])} — “{markdown_text(row['quote'])}” "
+                f"({markdown_text(row['seed'])})")
         styled = view.style.apply(
             lambda r: ["background-color: #fff3bf" if r["ID"] == selected else "" for _ in r], axis=1)
     else:
@@ -244,23 +248,24 @@ def _downloads(filtered: pd.DataFrame) -> None:
 def main() -> None:
     st.set_page_config(page_title="News events map", page_icon="🗺️", layout="wide")
     _static_assets()
+    files = _dataset_files()
     try:
-        events = _events(*_dataset_files())
+        events = _events(*files)
         context = _map_context()
     except DatasetError as exc:
-        st.error("The dataset is invalid:\n\n" + "\n".join(f"- {p}" for p in exc.problems))
+        st.error("The dataset is invalid:\n\n" + "\n".join(f"- {markdown_text(p)}" for p in exc.problems))
         st.stop()
     except (DashboardError, OSError) as exc:
-        st.error(f"The dataset could not be loaded: {exc}")
+        st.error(f"The dataset could not be loaded: {markdown_text(exc)}")
         st.stop()
     st.title("News events map")
     st.caption("Every point cites its sentence. Hollow rings and dashed circles mark places known only to a "
                "region, country or sea.")
     events, dataset = _dataset(events)
-    options = _options(f"{dataset} {_dataset_files()}", events)
+    options = _options(f"{dataset} {files}", events)
     _init_from_url(options, dataset)
     for notice in st.session_state.get("notices", []):
-        st.warning(f"Ignored in the URL: {notice}")
+        st.warning(f"Ignored in the URL: {markdown_text(notice)}")
     state = _sidebar(options)
     filtered = state.apply(events)
     _headline(filtered)

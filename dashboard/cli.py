@@ -7,6 +7,7 @@ Thin: builds core objects, calls them, and turns the package's errors into one-l
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -103,14 +104,27 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _is_single_table(path: Path, places: Path | None) -> bool:
-    """Whether ``path`` holds its places' columns itself, rather than naming places in a places.csv beside it."""
+    """Whether ``path`` holds its places' columns itself, rather than naming places in a places.csv beside it:
+    decided by its columns, as the app decides, so that validate and the app check the same thing."""
     if places is not None:
         return False
-    if path.suffix.lower() != ".csv" or not (path.parent / PLACES_PATH.name).exists():
+    if path.suffix.lower() in (".geojson", ".json") or not (path.parent / PLACES_PATH.name).exists():
         return True
-    with path.open("rb") as handle:
-        header = handle.readline(65536).decode("utf-8", errors="replace")
-    return "latitude" in header
+    return "latitude" in _columns(path)
+
+
+def _columns(path: Path) -> set[str]:
+    """The column names of a CSV or Parquet file, read from its header only ("" if unreadable)."""
+    try:
+        if path.suffix.lower() == ".parquet":
+            import pyarrow.parquet
+
+            return set(pyarrow.parquet.read_schema(path).names)
+        with path.open("rb") as handle:
+            header = handle.readline(65536).decode("utf-8-sig", errors="replace")
+    except (OSError, ValueError):
+        return set()
+    return {name.strip().strip('"') for name in next(csv.reader([header]), [])}
 
 
 def _validate_single(args: argparse.Namespace) -> int:

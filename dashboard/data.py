@@ -6,17 +6,20 @@ tuples, and dates as datetimes; or raises :class:`DatasetError` listing every pr
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .errors import DatasetError, Problem, UnreadableFileError
+from .export import restore_formulas
 from .paths import EVENTS_PATH, PLACES_PATH, SEEDS_DIR
-from .schema import EVENT_COLUMNS, LOADED_COLUMNS, PLACE_COLUMNS
+from .schema import EVENT_COLUMNS, LIST_SEPARATOR, LOADED_COLUMNS, PLACE_COLUMNS
 from .validation import parse_dates, split_list, validate_events, validate_places
 
-__all__ = ["load_events", "read_table", "resolve_paths", "typed_frame"]
+__all__ = ["cell_text", "load_events", "read_table", "resolve_paths", "strings_table", "tidy_csv_table", "typed_frame"]
 
 
 def resolve_paths(path: str | Path | None = None, places_path: str | Path | None = None) -> tuple[Path, Path]:
@@ -34,7 +37,7 @@ def resolve_paths(path: str | Path | None = None, places_path: str | Path | None
 
 def read_table(path: Path) -> pd.DataFrame:
     """A CSV (or, by its ``.parquet`` extension, Parquet) file as strings, empty cells as "" (never NaN), or
-    DatasetError naming the file."""
+    :class:`UnreadableFileError` naming the file."""
     if path.suffix.lower() == ".parquet":
         return _read_parquet(path)
     try:
@@ -46,25 +49,55 @@ def read_table(path: Path) -> pd.DataFrame:
                                            f"{exc.start})")]) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as exc:
         raise UnreadableFileError([Problem(str(path), None, None, f"not a readable CSV file ({exc})")]) from None
+    return tidy_csv_table(table, str(path))
+
+
+def tidy_csv_table(table: pd.DataFrame, name: str) -> pd.DataFrame:
+    """A table as pandas read it from CSV, checked and cleaned: column names stripped, missing cells "", the
+    export's formula protection undone."""
+    if not isinstance(table.index, pd.RangeIndex):
+        # pandas takes the first column as the index when the first data row has one field too many.
+        raise UnreadableFileError([Problem(name, 1, None, "the row has more fields than the header (a comma "
+                                           "inside a value that is not in double quotes?)")])
     table.columns = [str(column).strip() for column in table.columns]
-    return table.fillna("")  # a short row leaves its last cells missing, not empty
+    return restore_formulas(table.fillna(""))  # a short row leaves its last cells missing, not empty
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
-    """A Parquet table read as if it were CSV: large datasets load several times faster. Columns stored as
-    numbers are validated as their text; missing values become ""."""
+    """A Parquet table read as if it were CSV: large datasets load several times faster."""
     try:
         table = pd.read_parquet(path)
     except FileNotFoundError:
         raise UnreadableFileError([Problem(str(path), None, None, "file not found")]) from None
-    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+    except (OSError, ValueError, ImportError) as exc:  # pyarrow's ArrowInvalid is a ValueError
         raise UnreadableFileError([Problem(str(path), None, None, f"not a readable Parquet file ({exc})")]) from None
+    return strings_table(table)
+
+
+def strings_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Any table (from Parquet, say) as the loader's text: numbers as their text, days as YYYY-MM-DD, lists
+    joined with the list separator, missing values as ""."""
+    table = table.copy()
     for column in table.columns:
         values = table[column]
-        if values.dtype != "str" or values.isna().any():
-            table[column] = values.astype(object).where(values.notna(), "").astype(str)
+        if values.dtype == "str" and not values.isna().any():
+            continue  # text already: the common case, kept fast
+        table[column] = values.map(cell_text).astype(object)
     table.columns = [str(column).strip() for column in table.columns]
     return table
+
+
+def cell_text(value: object) -> str:
+    """One value as the text a CSV cell would hold."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, list | tuple | np.ndarray):
+        return LIST_SEPARATOR.join(cell_text(item) for item in value)
+    if isinstance(value, dt.datetime):  # pandas' Timestamp too
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 def load_events(path: str | Path | None = None, *, places_path: str | Path | None = None,

@@ -15,7 +15,15 @@ import pandas as pd
 from .errors import ExportError
 from .schema import LIST_SEPARATOR, LOADED_COLUMNS
 
-__all__ = ["FORMULA_PREFIX", "FORMULA_TRIGGERS", "neutralise_formulas", "to_csv", "to_geojson", "to_records"]
+__all__ = [
+    "FORMULA_PREFIX",
+    "FORMULA_TRIGGERS",
+    "neutralise_formulas",
+    "restore_formulas",
+    "to_csv",
+    "to_geojson",
+    "to_records",
+]
 
 # OWASP's CSV-injection guidance: a cell starting with one of these may run as a formula in a spreadsheet, so it
 # is written with a leading apostrophe, which spreadsheets show as text and our loader strips again.
@@ -43,17 +51,32 @@ def to_csv(df: pd.DataFrame) -> bytes:
 
 
 def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe. Numbers such as a
-    negative longitude are left alone: they cannot be formulas."""
+    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe — and cells that already
+    start with one, so that :func:`restore_formulas` undoes exactly this. Numbers such as a negative longitude
+    are left alone: they cannot be formulas."""
     table = table.copy()
     for column in table.columns:
         values = table[column]
         if values.dtype.kind in "if":
             continue
         text = values.astype(str)
-        risky = text.str[:1].isin(list(FORMULA_TRIGGERS)) & pd.to_numeric(text, errors="coerce").isna()
+        first = text.str[:1]
+        risky = (first.isin(list(FORMULA_TRIGGERS)) & pd.to_numeric(text, errors="coerce").isna()) \
+            | (first == FORMULA_PREFIX)
         if risky.any():
             table[column] = text.where(~risky, FORMULA_PREFIX + text)
+    return table
+
+
+def restore_formulas(table: pd.DataFrame) -> pd.DataFrame:
+    """Undo :func:`neutralise_formulas` on a table of strings: "'=SUM(A1)" reads back as "=SUM(A1)", "''x" as
+    "'x". A lone apostrophe before anything else is the cell's own text and stays."""
+    table = table.copy()
+    for column in table.columns:
+        values = table[column].astype(str)
+        protected = values.str.startswith(FORMULA_PREFIX) & values.str[1:2].isin([*FORMULA_TRIGGERS, FORMULA_PREFIX])
+        if protected.any():
+            table[column] = values.where(~protected, values.str[1:])
     return table
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +20,11 @@ from typing import Any
 
 import pandas as pd
 
-from .data import typed_frame
+from .data import cell_text, strings_table, tidy_csv_table, typed_frame
 from .errors import Problem, UnreadableFileError
-from .export import FORMULA_PREFIX, FORMULA_TRIGGERS
 from .gazetteer import OfflineGazetteer
-from .schema import EVENT_COLUMNS, LIST_SEPARATOR, LOADED_COLUMNS, PLACE_COLUMNS
+from .geocode import GeocoderChain, geocode_places
+from .schema import EVENT_COLUMNS, LOADED_COLUMNS, PLACE_COLUMNS
 from .validation import validate_events, validate_places
 
 __all__ = ["MAX_BYTES", "MAX_CELL_CHARS", "Ingested", "ingest", "ingest_bytes", "ingest_path", "read_bytes"]
@@ -116,7 +115,7 @@ def ingest(table: pd.DataFrame, *, file: str, seeds: Path | Mapping[str, str],
         return Ingested(_empty(), missing, len(table))
     if table.empty:
         return Ingested(_empty(), [Problem(file, None, None, "no data rows: the file has a header only")], 0)
-    table = _unneutralised(table.reset_index(drop=True))
+    table = table.reset_index(drop=True).astype(str)
     geometry = table.pop("_geometry") if "_geometry" in table.columns else pd.Series("", index=table.index)
     problems = _oversized(table, file)
     places, place_problems = _places(table, geometry, file, gazetteer or OfflineGazetteer())
@@ -165,7 +164,7 @@ def _read_csv(text: str, name: str) -> pd.DataFrame:
                             engine="python" if len(text) < 1_000_000 else "c")
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise UnreadableFileError([Problem(name, None, None, f"not a readable CSV file: {exc}")]) from None
-    return table.fillna("")  # a short row leaves its last cells missing, not empty
+    return tidy_csv_table(table, name)
 
 
 def _read_parquet(data: bytes, name: str) -> pd.DataFrame:
@@ -173,7 +172,7 @@ def _read_parquet(data: bytes, name: str) -> pd.DataFrame:
         table = pd.read_parquet(io.BytesIO(data))
     except (OSError, ValueError, ImportError) as exc:
         raise UnreadableFileError([Problem(name, None, None, f"not a readable Parquet file ({exc})")]) from None
-    return table.apply(lambda column: column.map(_cell)).astype(object)
+    return strings_table(table)  # never written by our CSV export, so no formula protection to undo
 
 
 def _read_geojson(text: str, name: str) -> pd.DataFrame:
@@ -193,37 +192,16 @@ def _feature_row(feature: Any) -> dict[str, str]:
     if not isinstance(feature, dict):
         return {"latitude": "", "longitude": "", "_geometry": "a feature must be an object"}
     properties = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
-    row = {str(key): _cell(value) for key, value in properties.items()}
+    row = {str(key): cell_text(value) for key, value in properties.items()}
     geometry = feature.get("geometry")
     coordinates = geometry.get("coordinates") if isinstance(geometry, dict) else None
     if isinstance(geometry, dict) and geometry.get("type") == "Point" and isinstance(coordinates, list) \
             and len(coordinates) >= 2:
-        row["longitude"], row["latitude"] = _cell(coordinates[0]), _cell(coordinates[1])
+        row["longitude"], row["latitude"] = cell_text(coordinates[0]), cell_text(coordinates[1])
     else:
         row["latitude"] = row["longitude"] = ""
         row["_geometry"] = "geometry must be a Point with [longitude, latitude]"
     return row
-
-
-def _cell(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, list | tuple):
-        return LIST_SEPARATOR.join(_cell(item) for item in value)
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
-    return str(value)
-
-
-def _unneutralised(table: pd.DataFrame) -> pd.DataFrame:
-    """Undo the export's protection against spreadsheet formulas: "'=SUM(A1)" reads back as "=SUM(A1)"."""
-    table = table.astype(str)
-    for column in table.columns:
-        values = table[column]
-        protected = values.str.startswith(FORMULA_PREFIX) & values.str[1:2].isin(list(FORMULA_TRIGGERS))
-        if protected.any():
-            table[column] = values.where(~protected, values.str[1:])
-    return table
 
 
 def _oversized(table: pd.DataFrame, file: str) -> list[Problem]:
@@ -247,14 +225,35 @@ def _places(table: pd.DataFrame, geometry: pd.Series, file: str,
     problems = [Problem(file, i + 1, "geometry", message) for i, message in enumerate(geometry) if message]
     unplaced = (places["latitude"].str.strip() == "") & (places["longitude"].str.strip() == "") \
         & (places["place"].str.strip() != "") & (geometry == "")
-    for i in places.index[unplaced]:
-        hint = places.at[i, "country"].strip() or None
-        result = gazetteer.lookup(places.at[i, "place"], hint)
-        if result is None:
-            problems.append(Problem(file, int(i) + 1, "place", f"{places.at[i, 'place'][:60]!r} is not in the "
-                                    "offline gazetteer: give latitude, longitude and location_precision"))
-            continue
-        places.loc[i, ["latitude", "longitude", "location_precision", "country", "coord_source"]] = [
-            f"{result.latitude:.5f}", f"{result.longitude:.5f}", str(int(result.precision)),
-            hint or result.country, f"offline gazetteer: {result.source}"]
-    return places, problems
+    if unplaced.any():
+        problems += _resolve_names(places, unplaced, file, gazetteer)
+    return places, problems + _conflicting_places(places, file)
+
+
+def _resolve_names(places: pd.DataFrame, rows: pd.Series, file: str, gazetteer: OfflineGazetteer) -> list[Problem]:
+    """Fill, in place, the rows of ``places`` that name a place without coordinates: each distinct (name, country)
+    is asked once, through the same chain and rules as ``python -m dashboard geocode``."""
+    wanted = places.loc[rows, ["place", "country"]].drop_duplicates()
+    asked = wanted.assign(latitude="", longitude="", location_precision="", coord_source="").reset_index(drop=True)
+    answers, unresolved = geocode_places(asked, GeocoderChain(gazetteer))
+    answers["coord_source"] = "offline gazetteer: " + answers["coord_source"]
+    missing = {asked.at[u.row - 1, "place"] for u in unresolved}
+    answers = answers.rename(columns={"country": "answer_country"}).assign(country=asked["country"])
+    merged = places.loc[rows, ["place", "country"]].reset_index().merge(answers, on=["place", "country"], how="left")
+    fields = ["latitude", "longitude", "location_precision", "coord_source"]
+    places.loc[merged["index"], fields] = merged[fields].to_numpy()
+    places.loc[merged["index"], "country"] = merged["answer_country"].to_numpy()
+    return [Problem(file, int(i) + 1, "place", f"{places.at[i, 'place'][:60]!r} is not in the offline gazetteer: "
+                    "give latitude, longitude and location_precision")
+            for i in merged.loc[merged["place"].isin(missing), "index"]]
+
+
+def _conflicting_places(places: pd.DataFrame, file: str) -> list[Problem]:
+    """Rows that give a place name other coordinates than its first row does: one name must be one point,
+    or a reader cannot tell which the citation means."""
+    key = places["latitude"].str.strip() + "," + places["longitude"].str.strip()
+    first = key.groupby(places["place"]).transform("first")
+    clash = (key != first) & (places["latitude"].str.strip() != "") & (first != ",")
+    return [Problem(file, int(i) + 1, "latitude", f"{places.at[i, 'place'][:60]!r} is at {key[i]} here but at "
+                    f"{first[i]} in an earlier row: give one place one point (or name them apart)")
+            for i in places.index[clash]]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ __all__ = [
     "build_base_map",
     "build_event_layers",
     "build_map",
+    "event_id_from_tooltip",
     "popup_html",
     "precision_radius_km",
     "tooltip_text",
@@ -55,6 +57,7 @@ UNKNOWN_COLOR = "#666666"
 # How far from its point an event may be, by UCDP precision. Country precision uses the country's own size.
 PRECISION_RADIUS_KM: dict[int, float | None] = {1: None, 2: 25.0, 3: 75.0, 4: 250.0, 5: 800.0, 6: 300.0, 7: 600.0}
 
+_TOOLTIP_ID = re.compile(r"\[([a-z0-9-]+)\]\s*$")
 MAX_ZOOM = 12  # the outlines are 1:110m; beyond this only online tiles add detail
 SEA_COLOR, LAND_COLOR, BORDER_COLOR = "#dce9f2", "#f4f1ea", "#a8a196"
 DEFAULT_ASSET_BASE = "../../app/static/"  # Streamlit's static folder, relative to the map frame
@@ -137,6 +140,13 @@ def tooltip_text(row: Any) -> str:
     return _escape(f"{row.title} [{row.event_id}]")
 
 
+def event_id_from_tooltip(text: str) -> str | None:
+    """The event id :func:`tooltip_text` put at the end of a marker's tooltip, as streamlit-folium returns the
+    clicked tooltip's text; None for any other tooltip (participant lines end otherwise)."""
+    match = _TOOLTIP_ID.search(text or "")
+    return match.group(1) if match else None
+
+
 def popup_html(row: Any) -> str:
     """The marker's popup: every field a reader needs to cite the event, escaped."""
     e = _escape
@@ -203,7 +213,8 @@ def _extent(row: Any, color: str, radius_km: float) -> folium.Circle:
 def _participant_line(row: Any, code: str, capital: tuple[float, float], color: str) -> folium.PolyLine:
     path = great_circle(capital, (row.latitude, row.longitude))
     return folium.PolyLine(split_at_antimeridian(path), color=color, weight=1.5, opacity=0.55, dash_array="2 5",
-                           tooltip=_escape(f"{country_name(code)} → {row.title}"))
+                           # ends in "(participant)", never in "[id]": a click on a line selects no event
+                           tooltip=_escape(f"{country_name(code)} → {row.title} (participant)"))
 
 
 class _MapStyle(MacroElement):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import altair as alt
@@ -11,7 +12,7 @@ from .countries import country_name
 from .mapping import EVENT_COLORS
 from .schema import LocationPrecision, event_type_label
 
-__all__ = ["TIMELINE_MAX_BARS", "Summary", "summarize", "table_view", "timeline_chart"]
+__all__ = ["TIMELINE_MAX_BARS", "Summary", "date_span", "markdown_text", "summarize", "table_view", "timeline_chart"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,22 @@ class Summary:
     countries: int
     first: pd.Timestamp | None
     last: pd.Timestamp | None
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:&])")
+
+
+def markdown_text(text: object) -> str:
+    """``text`` escaped for Streamlit's Markdown, so that a title, quote or URL parameter shows as it is: no
+    link, image, formula, emoji or HTML can come out of data."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+
+
+def date_span(first: pd.Timestamp | None, last: pd.Timestamp | None) -> str:
+    """"1 Jan 2018 – 5 Sep 2022" (not strftime's %-d, which Windows lacks); "—" without dates."""
+    if first is None or last is None:
+        return "—"
+    return f"{first.day} {first:%b %Y} – {last.day} {last:%b %Y}"
 
 
 def summarize(events: pd.DataFrame) -> Summary:

@@ -157,3 +157,12 @@ def test_map_layers_follow_the_filters(app):
     app.multiselect(key="countries").set_value(["TWN"]).run()
     taiwan_layers = component_args(app)["feature_group"]
     assert taiwan_layers.count("L.circleMarker(") == 2 < all_layers.count("L.circleMarker(")
+
+
+def test_url_parameters_cannot_inject_markdown():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"country": ["![x](//evil.example/p.png)"], "q": "$5 bn and $3 bn"})
+    at.run()
+    notice = " ".join(w.value for w in at.warning)
+    assert r"\!\[x\]\(//evil\.example/p\.png\)" in notice  # shown as text: no image is fetched
+    assert not at.exception

@@ -184,3 +184,53 @@ def test_a_100k_row_file_validates(tmp_path, capsys):
 def test_read_bytes_rejects_what_is_not_a_table():
     with pytest.raises(UnreadableFileError, match="UTF-16"):
         read_bytes("a,b\n".encode("utf-16"), "utf16.csv")
+
+
+# Findings of the review: each a case that once went wrong.
+
+def test_an_unquoted_comma_in_the_first_row_is_named_not_a_shifted_table():
+    lines = (CORPUS / "downloaded.csv").read_text(encoding="utf-8").splitlines()
+    fields = lines[1].split(",", 2)
+    lines[1] = ",".join([fields[0], fields[1] + ", with a comma", fields[2]])
+    with pytest.raises(UnreadableFileError, match=r"row 1.*more fields than the header"):
+        read_bytes("\n".join(lines).encode(), "shifted.csv")
+
+
+@pytest.mark.parametrize("text", ["'+1 sources disagree", "''twice", "'quoted", "-5 km", "=A1"])
+def test_formula_protection_is_exactly_undone(text):
+    events = load_events().head(1).assign(notes=text)
+    assert ingest_bytes(to_csv(events), "x.csv", seeds=SEEDS_DIR).events.loc[0, "notes"] == text
+
+
+def test_one_place_name_cannot_have_two_points():
+    table = pd.read_csv(CORPUS / "downloaded.csv", dtype=str, keep_default_na=False)
+    table.loc[3, "latitude"] = "10.0"  # vostok-2018 at "Russian Far East", elsewhere than row 1
+    result = ingest_bytes(table.to_csv(index=False).encode(), "clash.csv", seeds=SEEDS_DIR)
+    assert [(p.row, p.column) for p in result.problems] == [(4, "latitude")]
+    assert "give one place one point" in result.problems[0].message
+
+
+def test_parquet_with_real_dates_and_lists_reads_the_same_everywhere(tmp_path):
+    from dashboard.data import read_table
+
+    events = load_events()
+    table = events.drop(columns=["participants", "sources"]).assign(
+        participants=[list(p) for p in events["participants"]], sources=[list(s) for s in events["sources"]])
+    path = tmp_path / "events.parquet"
+    table.to_parquet(path)
+    assert ingest_path(path, seeds=SEEDS_DIR).valid
+    assert read_table(path).loc[0, "start_date"] == "2022-08-30" and read_table(path).loc[0, "participants"] \
+        == "RUS;CHN;KAZ;KGZ;TJK;IND;NIC;BLR"
+
+
+def test_validate_reads_places_csv_when_the_table_names_places(tmp_path, capsys):
+    import shutil
+
+    from dashboard.paths import EVENTS_PATH, PLACES_PATH
+
+    shutil.copy(EVENTS_PATH, tmp_path / "events.csv")
+    places = pd.read_csv(PLACES_PATH, dtype=str, keep_default_na=False)
+    places.loc[0, "latitude"] = "999"
+    places.to_csv(tmp_path / "places.csv", index=False)
+    assert main(["validate", str(tmp_path / "events.csv")]) == 1  # the places file beside it is checked
+    assert "places.csv, row 1, column 'latitude'" in capsys.readouterr().err

@@ -149,7 +149,8 @@ def test_vostok_2022_has_a_line_from_each_participant_capital(events, context):
         assert line.locations[0][0] == pytest.approx([lat, lon], abs=1e-4)  # starts at the capital
         assert line.locations[-1][-1] == pytest.approx([62.0, 135.0])  # ends at the event
         (tooltip,) = of_type([line], folium.Tooltip)
-        assert tooltip.text == f"{country_name(code)} → Vostok 2022 joint military drills in Russia&#x27;s Far East"
+        title = "Vostok 2022 joint military drills in Russia&#x27;s Far East"
+        assert tooltip.text == f"{country_name(code)} → {title} (participant)"
 
 
 def test_participants_without_a_capital_get_no_line(events, context):
@@ -348,3 +349,18 @@ def test_legend_lists_every_event_type(context):
 
 def test_legend_labels_are_escaped():
     assert "<i style='background:#000'></i>&lt;b&gt;<br>" in Legend({"<b>": "#000"}).html
+
+
+
+
+def test_a_clicked_tooltip_gives_back_only_an_event_id(events, context):
+    from dashboard.mapping import event_id_from_tooltip
+
+    row = events.iloc[0]
+    tricky = row.copy()
+    tricky["title"] = "Drills [kyiv-offensive-2022]"  # a title that looks like an id
+    assert event_id_from_tooltip(html.unescape(tooltip_text(tricky))) == row["event_id"]
+    _, lines, _ = build_event_layers(events.iloc[[0]].assign(title="Drills [kyiv-offensive-2022]"),
+                                                 context)
+    line_tips = [html.unescape(child.text) for child in walk(lines) if isinstance(child, folium.Tooltip)]
+    assert line_tips and all(event_id_from_tooltip(tip) is None for tip in line_tips)
