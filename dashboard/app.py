@@ -105,7 +105,8 @@ def _dataset(bundled: pd.DataFrame) -> tuple[pd.DataFrame, str]:
         return bundled, "the bundled dataset"
     table = tables[0]
     if table.size > MAX_BYTES:
-        st.error(f"{markdown_text(table.name)} is {table.size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB. "
+        st.error(f"{markdown_text(table.name)} is {table.size / 2**20:.1f} MiB; "
+                 f"the limit is {MAX_BYTES / 2**20:.0f} MiB. "
                  "Showing the bundled dataset.")
         return bundled, "the bundled dataset"
     seeds = tuple(sorted((f.name, f.getvalue().decode("utf-8", errors="replace")) for f in files

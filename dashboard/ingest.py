@@ -138,7 +138,7 @@ def _empty(extra: list[str] | None = None) -> pd.DataFrame:
 
 
 def _too_big(name: str, size: int) -> Problem:
-    return Problem(name, None, None, f"the file is {size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB "
+    return Problem(name, None, None, f"the file is {size / 2**20:.1f} MiB; the limit is {MAX_BYTES / 2**20:.0f} MiB "
                    "(convert large datasets to Parquet and use the command line)")
 
 

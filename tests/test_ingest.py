@@ -160,7 +160,7 @@ def test_size_limit(tmp_path):
     big = tmp_path / "big.csv"
     with big.open("wb") as handle:
         handle.truncate(MAX_BYTES + 1)
-    with pytest.raises(UnreadableFileError, match="the limit is 105 MB"):
+    with pytest.raises(UnreadableFileError, match="the limit is 100 MiB"):
         ingest_path(big, seeds=SEEDS_DIR)
     assert main(["validate", str(big)]) == 2
 
