@@ -264,9 +264,8 @@ def _coordinate(places: pd.DataFrame, column: str, limit: float, file: str) -> I
 
 
 def _precision(places: pd.DataFrame, file: str) -> Iterator[Problem]:
-    allowed = [str(int(p)) for p in LocationPrecision]
     values = places["location_precision"]
-    for row in _rows(~values.isin(allowed) & ~_blank(values)):
+    for row in _rows(~values.isin(_PRECISION_CODES) & ~_blank(values)):
         yield Problem(file, row, "location_precision",
                       f"{_shown(values.iloc[row - 1])} is not a UCDP precision code (1 exact … 7 water or airspace)")
 
