@@ -212,15 +212,15 @@ def _on_map_click() -> None:
 
 
 def _table(filtered: pd.DataFrame, selected: str | None) -> None:
+    picked = filtered[filtered["event_id"] == selected] if selected else filtered.iloc[:0]
     shown = filtered.head(TABLE_MAX_ROWS)
-    chosen = selected is not None and bool((filtered["event_id"] == selected).any())
-    if chosen and selected not in set(shown["event_id"]):
-        shown = pd.concat([filtered[filtered["event_id"] == selected], shown.head(TABLE_MAX_ROWS - 1)])
+    if not picked.empty and selected not in set(shown["event_id"]):
+        shown = pd.concat([picked, shown.head(TABLE_MAX_ROWS - 1)])
     if len(filtered) > len(shown):
         st.caption(f"Showing {len(shown):,} of {len(filtered):,} events; the downloads hold all of them.")
     view = table_view(shown)
-    if chosen:
-        row = filtered.set_index("event_id").loc[selected]
+    if not picked.empty:
+        row = picked.iloc[0]
         st.info(f"**Selected on the map:** {markdown_text(row['title'])} — “{markdown_text(row['quote'])}” "
                 f"({markdown_text(row['seed'])})")
         styled = view.style.apply(

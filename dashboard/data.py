@@ -82,7 +82,10 @@ def strings_table(table: pd.DataFrame) -> pd.DataFrame:
         values = table[column]
         if values.dtype == "str" and not values.isna().any():
             continue  # text already: the common case, kept fast
-        table[column] = values.map(cell_text).astype(object)
+        if values.dtype.kind in "iuf":  # numbers: vectorised, as str() would write them
+            table[column] = values.astype(str).where(values.notna(), "").astype(object)
+        else:
+            table[column] = values.map(cell_text).astype(object)
     table.columns = [str(column).strip() for column in table.columns]
     return table
 

@@ -121,13 +121,12 @@ def ingest(table: pd.DataFrame, *, file: str, seeds: Path | Mapping[str, str],
     places, place_problems = _places(table, geometry, file, gazetteer or OfflineGazetteer())
     problems += place_problems
     problems += validate_places(places, file=file, unique=False)
-    problems += validate_events(table, file=file, places=set(table["place"]), seeds_dir=seeds)
-    bad = {p.row - 1 for p in problems if p.row is not None}
-    keep = [i for i in range(len(table)) if i not in bad]
+    problems += validate_events(table, file=file, places=None, seeds_dir=seeds)  # each row brings its place
+    keep = ~table.index.isin([p.row - 1 for p in problems if p.row is not None])
     frame = table.drop(columns=[c for c in PLACE_FIELDS if c in table.columns]).join(
         places.drop(columns="place").rename(columns={"country": "place_country"}))
     extra = [c for c in table.columns if c not in EVENT_COLUMNS and c not in LOADED_COLUMNS]
-    events = typed_frame(frame.iloc[keep], extra=extra) if keep else _empty(extra)
+    events = typed_frame(frame[keep], extra=extra) if keep.any() else _empty(extra)
     return Ingested(events, sorted(set(problems)), len(table))
 
 

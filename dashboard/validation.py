@@ -61,10 +61,11 @@ def _passages_in(quote: str, haystack: str) -> bool:
     return True
 
 
-def validate_events(events: pd.DataFrame, *, file: str, places: Iterable[str],
+def validate_events(events: pd.DataFrame, *, file: str, places: Iterable[str] | None,
                     seeds_dir: Path | Mapping[str, str]) -> list[Problem]:
     """Every problem in an events table, given the known place names and the seed articles: a folder of them, or
-    their texts by file name (seeds uploaded with a table)."""
+    their texts by file name (seeds uploaded with a table). ``places=None`` skips the place-name check (a single
+    table gives each row its own place)."""
     missing = _missing_columns(events, EVENT_COLUMNS, file)
     if missing:
         return missing
@@ -76,7 +77,8 @@ def validate_events(events: pd.DataFrame, *, file: str, places: Iterable[str],
         _vocabulary(events, "date_basis", DateBasis, file),
         _dates(events, file),
         _background_notes(events, file),
-        _known(events, "place", set(places), file, "unknown place (not in places.csv)"),
+        _known(events, "place", set(places), file, "unknown place (not in places.csv)") if places is not None
+        else iter(()),
         _participants(events, file),
         _sources(events, file),
         _quotes(events, file, seeds_dir),

@@ -78,8 +78,10 @@ def timeline_chart(events: pd.DataFrame) -> alt.LayerChart | alt.Chart:
     the number of events starting each month, by type."""
     if len(events) > TIMELINE_MAX_BARS:
         return _monthly_chart(events)
+    # One row per event: two events with the same title get their ids, or the chart would draw them as one.
+    twins = events["title"].duplicated(keep=False)
     data = pd.DataFrame({
-        "title": events["title"],
+        "title": events["title"].where(~twins, events["title"] + " [" + events["event_id"] + "]"),
         "type": events["event_type"].map(event_type_label),
         "start": events["start_date"],
         "end": events["end_date"] + pd.Timedelta(days=1),  # the end day is included
@@ -87,11 +89,10 @@ def timeline_chart(events: pd.DataFrame) -> alt.LayerChart | alt.Chart:
         "basis": events["date_basis"],
         "id": events["event_id"],
     })
-    kinds = [event_type_label(k) for k in EVENT_COLORS]
     base = alt.Chart(data).encode(
         y=alt.Y("title:N", sort=alt.EncodingSortField("start", order="ascending"), title=None,
                 axis=alt.Axis(labelLimit=360)),
-        color=alt.Color("type:N", title="Event type", scale=alt.Scale(domain=kinds, range=list(EVENT_COLORS.values()))),
+        color=_type_colors(),
         tooltip=[alt.Tooltip("title:N", title="Event"), alt.Tooltip("start:T", title="Start"),
                  alt.Tooltip("end:T", title="Until"), alt.Tooltip("precision:N", title="Known to the"),
                  alt.Tooltip("basis:N", title="Date from"), alt.Tooltip("id:N", title="ID")],
@@ -108,14 +109,18 @@ def _monthly_chart(events: pd.DataFrame) -> alt.Chart:
     counts = (pd.DataFrame({"month": months, "type": events["event_type"].to_numpy()})
               .value_counts().rename("events").reset_index())
     counts["type"] = counts["type"].map(event_type_label)
-    kinds = [event_type_label(k) for k in EVENT_COLORS]
     return (
         alt.Chart(counts, title=f"{len(events):,} events by the month they start")
         .mark_bar()
         .encode(x=alt.X("yearmonth(month):T", title=None), y=alt.Y("events:Q", title="events", stack=True),
-                color=alt.Color("type:N", title="Event type",
-                                scale=alt.Scale(domain=kinds, range=list(EVENT_COLORS.values()))),
+                color=_type_colors(),
                 tooltip=[alt.Tooltip("yearmonth(month):T", title="Month"), alt.Tooltip("type:N", title="Type"),
                          alt.Tooltip("events:Q", title="Events", format=",")])
         .properties(height=220)
     )
+
+
+def _type_colors() -> alt.Color:
+    """Event types coloured as on the map."""
+    kinds = [event_type_label(k) for k in EVENT_COLORS]
+    return alt.Color("type:N", title="Event type", scale=alt.Scale(domain=kinds, range=list(EVENT_COLORS.values())))

@@ -133,3 +133,12 @@ def test_timeline_marks_starts_and_uses_the_map_colours(events):
 def test_timeline_of_no_events(events):
     spec = timeline_chart(events.iloc[0:0]).to_dict()
     assert chart_records(spec) == [] and spec["height"] == 80
+
+
+def test_events_with_the_same_title_keep_a_row_each_in_the_timeline():
+    from dashboard.data import load_events
+
+    events = load_events().head(3).assign(title="Drills")
+    rows = timeline_chart(events).to_dict()["datasets"]
+    titles = {row["title"] for dataset in rows.values() for row in dataset}
+    assert titles == {f"Drills [{event_id}]" for event_id in events["event_id"]}
