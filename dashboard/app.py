@@ -130,12 +130,14 @@ def _report(result: Ingested, name: str) -> None:
     if any(p.row is None for p in result.problems):
         st.warning(f"{name}: the file as a whole has a problem, so none of its {result.rows} rows can be used.")
     else:
-        st.warning(f"{name}: {len(result.problems)} problem(s); {len(result.rows_left_out)} of {result.rows} rows "
-                   "left out, the others are shown.")
+        left_out = len(result.rows_left_out)
+        rest = "none is shown" if left_out == result.rows else "the others are shown"
+        st.warning(f"{name}: {len(result.problems)} problem(s); {left_out} of {result.rows} rows left out, {rest}.")
     with st.expander("Problems in the uploaded table", expanded=len(result.events) == 0):
         st.dataframe(pd.DataFrame([{"file": p.file, "row": "whole file" if p.row is None else str(p.row),
                                     "column": p.column or "", "problem": p.message} for p in result.problems]),
-                     hide_index=True, width="stretch")
+                     hide_index=True, width="stretch",
+                     column_config={"problem": st.column_config.TextColumn(width="large")})
 
 
 def _init_from_url(options: FilterOptions, dataset: str) -> None:
