@@ -16,6 +16,7 @@ from typing import Any
 __all__ = [
     "country_label_points",
     "country_radius_km",
+    "feature_label_points",
     "great_circle",
     "load_country_points",
     "point_in_polygon",
@@ -126,25 +127,30 @@ def polygon_label_point(polygon: Sequence[Sequence[Sequence[float]]]) -> tuple[f
 
 
 def country_label_points(geojson: dict[str, Any]) -> dict[str, tuple[float, float]]:
-    """Per ``iso_a3``, a (lat, lon) point inside the country, for a "country centroid" marker.
+    """Per ``iso_a3``, a (lat, lon) point inside the country, for a "country centroid" marker."""
+    return feature_label_points(geojson, "iso_a3")
 
-    Uses the area-weighted centroid of the exterior ring of the country's largest polygon; if
-    that point falls outside the polygon (concave shapes, e.g. Croatia, Chile... ) it falls back
-    to the midpoint of the widest horizontal segment through the polygon at the centroid's
-    latitude. Depends only on the GeoJSON dict (lon/lat positions). Features with an empty
-    ``iso_a3`` are skipped; if an iso_a3 occurs twice the larger polygon wins.
+
+def feature_label_points(geojson: dict[str, Any], key: str) -> dict[str, tuple[float, float]]:
+    """Per value of the feature property ``key``, a (lat, lon) point inside the feature's largest polygon.
+
+    Uses the area-weighted centroid of the exterior ring of the largest polygon; if that point falls outside
+    the polygon (concave shapes, e.g. Croatia, Chile... ) it falls back to the midpoint of the widest
+    horizontal segment through the polygon at the centroid's latitude. Depends only on the GeoJSON dict
+    (lon/lat positions). Features with an empty ``key`` are skipped; if a value occurs twice the larger
+    polygon wins.
     """
     best: dict[str, tuple[float, tuple[float, float]]] = {}
     for feature in geojson.get("features", []):
-        iso = (feature.get("properties") or {}).get("iso_a3") or ""
+        value = (feature.get("properties") or {}).get(key) or ""
         polygons = [p for p in _polygons_of(feature.get("geometry")) if p and len(p[0]) >= 4]
-        if not iso or not polygons:
+        if not value or not polygons:
             continue
         largest = max(polygons, key=_polygon_size)
         size = _polygon_size(largest)
-        if iso not in best or size > best[iso][0]:
-            best[iso] = (size, polygon_label_point(largest))
-    return {iso: point for iso, (_, point) in best.items()}
+        if value not in best or size > best[value][0]:
+            best[value] = (size, polygon_label_point(largest))
+    return {value: point for value, (_, point) in best.items()}
 
 
 def country_radius_km(geojson: dict[str, Any]) -> dict[str, float]:

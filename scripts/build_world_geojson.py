@@ -81,31 +81,33 @@ Ring = list[Position]
 # --------------------------------------------------------------------------------------------
 
 
-def fetch_topology(version: str = WORLD_ATLAS_VERSION, member: str = TOPOJSON_MEMBER) -> dict[str, Any]:
-    """Download ``world-atlas@version`` with ``npm pack`` and return the parsed TopoJSON ``member``."""
+def fetch_topology(
+    version: str = WORLD_ATLAS_VERSION, member: str = TOPOJSON_MEMBER, package: str = "world-atlas"
+) -> dict[str, Any]:
+    """Download ``package@version`` with ``npm pack`` and return the parsed TopoJSON ``member``."""
     npm = shutil.which("npm")
     if npm is None:
-        raise RuntimeError("npm was not found on PATH; it is needed to fetch world-atlas")
-    with tempfile.TemporaryDirectory(prefix="world-atlas-") as tmp:
+        raise RuntimeError(f"npm was not found on PATH; it is needed to fetch {package}")
+    with tempfile.TemporaryDirectory(prefix=f"{package}-") as tmp:
         subprocess.run(
-            [npm, "pack", f"world-atlas@{version}", "--pack-destination", tmp, "--silent"],
+            [npm, "pack", f"{package}@{version}", "--pack-destination", tmp, "--silent"],
             cwd=tmp,
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        tarballs = sorted(Path(tmp).glob("world-atlas-*.tgz"))
+        tarballs = sorted(Path(tmp).glob(f"{package}-*.tgz"))
         if len(tarballs) != 1:
-            raise RuntimeError(f"expected one world-atlas tarball in {tmp}, found {tarballs}")
+            raise RuntimeError(f"expected one {package} tarball in {tmp}, found {tarballs}")
         with tarfile.open(tarballs[0], "r:gz") as tar:
             package_json = tar.extractfile("package/package.json")
             if package_json is None:
-                raise RuntimeError("package/package.json missing from the world-atlas tarball")
+                raise RuntimeError(f"package/package.json missing from the {package} tarball")
             got = json.load(package_json).get("version")
             if got != version:
-                raise RuntimeError(f"npm returned world-atlas {got}, expected {version}")
+                raise RuntimeError(f"npm returned {package} {got}, expected {version}")
             fh = tar.extractfile(member)
             if fh is None:
-                raise RuntimeError(f"{member} is not a regular file in the world-atlas tarball")
+                raise RuntimeError(f"{member} is not a regular file in the {package} tarball")
             return json.load(fh)
 
 
