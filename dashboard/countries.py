@@ -21,10 +21,11 @@ EXTRA_CODES: dict[str, str] = {"XKX": "Kosovo"}
 
 def normalise_name(name: str) -> str:
     """Fold a place name for lookups: Unicode-normalised, case-folded, accents dropped ("Kasaï" is "Kasai",
-    "São Paulo" is "Sao Paulo", as news in English writes them), typographic apostrophes made plain."""
+    "São Paulo" is "Sao Paulo", as news in English writes them), hyphens read as spaces ("Kvemo-Kartli" is
+    "Kvemo Kartli"), typographic apostrophes made plain."""
     decomposed = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
+    text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'").replace("-", " ")
     return " ".join(text.casefold().split())
 
 

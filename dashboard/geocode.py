@@ -137,7 +137,9 @@ class GeocodeCache:
             raise GeocodingError(f"{self.path}: unreadable geocoding cache ({exc}); fix or delete it") from exc
         if not isinstance(payload, dict) or payload.get("version") != CACHE_VERSION:
             raise GeocodingError(f"{self.path}: not a version {CACHE_VERSION} geocoding cache; delete it")
-        return dict(payload.get("entries", {}))
+        # Re-fold the keys: a cache written when names were folded differently (before accents and hyphens
+        # were folded) still answers for the same names.
+        return {self.key(*key.rpartition("|")[::2]): entry for key, entry in payload.get("entries", {}).items()}
 
 
 @dataclass

@@ -90,10 +90,11 @@ ORGANISATION_HEADS = _words(
     "university college school institute department ministry bank museum hospital church academy council "
     "office agency bureau commission committee embassy consulate")
 # A name before these is a disease or a strain named after a place ("Marburg virus", "Reston ebolavirus").
-DISEASE_WORDS = _words("virus ebolavirus fever strain variant")
+DISEASE_WORDS = _words("virus ebolavirus fever haemorrhagic hemorrhagic strain variant")
 # Before a name, these make it a person's ("Dr. Moll", "President Bush"); next to it, so do these verbs.
-TITLES = _words("dr mr mrs ms miss prof professor sir lord lady dame president senator governor minister "
+TITLES = _words("dr mr mrs ms miss prof professor sir lord lady dame president senator governor mayor minister "
                 "secretary general judge father sister brother saint st")
+PLACE_PREPOSITIONS = _words("of in at from near")
 SPEECH_VERBS = _words("said says told added explained explains stated believes thinks wrote writes asked noted "
                       "declared")
 # A name right before one of these ("Salinas Valley", "Scott County") or after one ("Lake Titicaca") is part of a
@@ -350,8 +351,9 @@ def _person_names(text: str, tokens: Sequence[re.Match]) -> frozenset[str]:
         gap_before = text[tokens[k - 1].end():token.start()] if k else ""
         before = tokens[k - 1].group().lower() if k else ""
         after = [(text[a.end():b.start()], b.group().lower()) for a, b in itertools.pairwise(tokens[k:k + 3])]
+        placed = before in PLACE_PREPOSITIONS  # "the Mayor of Boston declared": the place, not a person
         if ((before in TITLES and gap_before in (" ", ". ")) or (before in SPEECH_VERBS and gap_before == " ")
-                or (after[:1] and after[0][0] == " " and after[0][1] in SPEECH_VERBS)
+                or (not placed and after[:1] and after[0][0] == " " and after[0][1] in SPEECH_VERBS)
                 or (len(after) == 2 and after[0] == (" ", "also") and after[1][1] in SPEECH_VERBS)):
             names.add(word)
     return frozenset(names)
@@ -380,8 +382,14 @@ def _is_word_or_person(mention: Mention, lowercase: frozenset[str], persons: fro
         return True
     cities = [c for c in mention.candidates if c.kind == "city"]
     if len(cities) == len(mention.candidates):
-        return mention.text in persons or all(not c.exact for c in cities)
+        return mention.text in persons or all(not c.exact and not _short_form(word, c) for c in cities)
     return False
+
+
+def _short_form(word: str, city: Candidate) -> bool:
+    """Whether ``word`` is the usual short form of the city's full name: "Acapulco" of "Acapulco de Juárez"."""
+    rest = normalise_name(city.result.name).removeprefix(normalise_name(word) + " ")
+    return rest != normalise_name(city.result.name) and rest.split()[0] in CONNECTORS
 
 
 def _mark_embedded(text: str, tokens: Sequence[re.Match], i: int, j: int, mention: Mention,
@@ -427,8 +435,8 @@ def context_countries(mentions: Iterable[Mention]) -> Counter[str]:
     counts: Counter[str] = Counter()
     for mention in mentions:
         kinds = {c.kind for c in mention.candidates}
-        if "country" in kinds and "division" not in kinds:
-            countries = {c.result.country for c in mention.candidates if c.kind == "country"}
+        if "country" in kinds:  # "Panamá": the country and its province of the same name both name Panama
+            countries = {c.result.country for c in mention.candidates if c.kind in ("country", "division")}
         elif kinds & {"division"} and not kinds & {"country", "region", "continent"}:
             countries = {c.result.country for c in mention.candidates
                          if c.kind == "division" or c.population >= CITY_MIN_POPULATION_UNPROMPTED}

@@ -116,4 +116,4 @@ def test_dev_file_figures():
     index = ToponymIndex()
     scores = evaluate(read_geovirus(path), lambda text: place_mentions(text, index))
     assert scores.gold == 1061
-    assert scores.precision >= 0.92 and scores.recall >= 0.89 and scores.accuracy >= 0.85  # the targets: 0.85
+    assert scores.precision >= 0.92 and scores.recall >= 0.90 and scores.accuracy >= 0.85  # the targets: 0.85

@@ -70,6 +70,11 @@ def _places(text: str, index: ToponymIndex) -> dict[str, tuple[str, str]]:
     ("Cases rose in the province of Kasai.", {"Kasai": ("Kasaï", "COD")}),  # accents folded; a division cue
     ("An expert at the Natural History Museum in London, and villagers in Peru.",  # London, UK, not Ohio
      {"London": ("London", "GBR"), "Peru": ("Peru", "PER")}),
+    ("Unrest in the Kvemo-Kartli region.", {"Kvemo-Kartli": ("Kvemo Kartli", "GEO")}),  # hyphen as space
+    ("A gun battle in the resort of Acapulco.", {"Acapulco": ("Acapulco de Juárez", "MEX")}),  # a short form
+    ("The Mayor of Boston declared an emergency.", {"Boston": ("Boston", "USA")}),  # a place before "declared"
+    ("The fungus will spread into Tortí (Panamá Province).",  # Panamá names Panama: the small town counts
+     {"Tortí": ("Tortí", "PAN"), "Panamá": ("Panamá", "PAN")}),
 ])
 def test_places_found_and_resolved(index: ToponymIndex, text: str, expected: dict):
     assert _places(text, index) == expected
@@ -89,6 +94,8 @@ def test_places_found_and_resolved(index: ToponymIndex, text: str, expected: dic
     ("Farms in the Salinas Valley were hit.", "Salinas"),  # part of a feature the index lacks
     ("Birds died in the Danube Delta area.", "Delta"),  # a feature word after a name: not Nigeria's Delta State
     ("Cases in Al-Minya rose.", "Al"),  # two letters: only curated aliases (US, UK), not Norway's Ål
+    ("Symptoms of Marburg haemorrhagic fever.", "Marburg"),  # a disease, though Marburg is short for a town
+    ("Mayor Tyler said so.", "Tyler"),  # a person after a title
 ])
 def test_not_places(index: ToponymIndex, text: str, absent: str):
     assert absent not in _places(text, index)

@@ -14,6 +14,7 @@ from dashboard.data import read_table
 from dashboard.errors import GeocodingError, GeocodingTimeout
 from dashboard.gazetteer import GeocodeResult, OfflineGazetteer
 from dashboard.geocode import (
+    CACHE_VERSION,
     GeocodeCache,
     GeocoderChain,
     build_query,
@@ -207,3 +208,17 @@ def test_a_cached_answer_is_used_when_the_service_is_down(gazetteer, tmp_path):
     down = chain(gazetteer, tmp_path, FakeGeocoder(error=GeocoderUnavailable("no network")))
     assert down.resolve("Hostomel Airport", "UKR").latitude == 50.5697
     assert json.loads((tmp_path / "cache.json").read_text())["entries"]  # and the cache is intact
+
+
+def test_cache_written_under_an_older_folding_still_answers(tmp_path):
+    """Keys are re-folded on read: an entry saved as "são paulo|BRA" (accents kept, as names were once folded)
+    answers for "Sao Paulo" now that accents and hyphens are folded too."""
+    entry = {"name": "São Paulo", "latitude": -23.5475, "longitude": -46.63611, "precision": 2, "country": "BRA",
+             "source": "Nominatim"}
+    path = tmp_path / "cache.json"
+    path.write_text(json.dumps({"version": CACHE_VERSION, "entries": {"são paulo|BRA": entry,
+                                                                     "port-au-prince|": {**entry, "name": "P"}}}),
+                    encoding="utf-8")
+    cache = GeocodeCache(path)
+    assert cache.get("Sao Paulo", "BRA").latitude == -23.5475
+    assert cache.get("Port au Prince", None).name == "P"
