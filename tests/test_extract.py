@@ -101,6 +101,28 @@ def test_not_places(index: ToponymIndex, text: str, absent: str):
     assert absent not in _places(text, index)
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Polio spread across East Africa.", [("East Africa", "Eastern Africa")]),  # an alias of the M49 name
+    ("Cases in South-East Asia and Northern Europe.",
+     [("South-East Asia", "South-Eastern Asia"), ("Northern Europe", "Northern Europe")]),
+    ("Travel between Australia and New Zealand stopped.",  # two countries, not the M49 sub-region
+     [("Australia", "Australia"), ("New Zealand", "New Zealand")]),
+    ("Floods in South America.", [("South America", "South America")]),  # the continent wins its name
+])
+def test_wider_regions(index: ToponymIndex, text: str, expected: list):
+    assert [(m.text, m.name) for m in place_mentions(text, index)] == expected
+
+
+@pytest.mark.parametrize(("region", "inside"), [
+    ("Eastern Europe", lambda lat, lon: 44 < lat < 56 and 14 < lon < 40),  # a median: Russia does not pull it east
+    ("Polynesia", lambda lat, lon: abs(lon) > 140),  # across the antimeridian, not at longitude 0
+    ("Northern America", lambda lat, lon: 30 < lat < 70 and -130 < lon < -60),  # not in the Atlantic
+])
+def test_sub_region_points(index: ToponymIndex, region: str, inside):
+    place = place_mentions(f"Cases in {region}.", index)[0]
+    assert place.precision == 5 and inside(place.latitude, place.longitude)
+
+
 def test_us_states_are_placed_inside_their_outline_not_at_a_city(index: ToponymIndex):
     """countrystatecity puts New York state at New York City; data/division_points.csv corrects every state."""
     state = next(c for c in index.candidates("New York")[0] if c.kind == "division")
