@@ -20,13 +20,31 @@ EXTRA_CODES: dict[str, str] = {"XKX": "Kosovo"}
 
 
 def normalise_name(name: str) -> str:
-    """Fold a place name for lookups: Unicode-normalised, case-folded, accents dropped ("Kasaï" is "Kasai",
-    "São Paulo" is "Sao Paulo", as news in English writes them), hyphens read as spaces ("Kvemo-Kartli" is
-    "Kvemo Kartli"), typographic apostrophes made plain."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    """Fold a place name for lookups: Unicode-normalised, case-folded, accents of Latin letters dropped ("Kasaï"
+    is "Kasai", "São Paulo" is "Sao Paulo", "Łódź" is "Lodz", as news in English writes them), hyphens read as
+    spaces ("Kvemo-Kartli" is "Kvemo Kartli"), typographic apostrophes made plain."""
+    text = _strip_latin_accents(unicodedata.normalize("NFKD", name)).translate(_LATIN_LETTERS)
     text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'").replace("-", " ")
     return " ".join(text.casefold().split())
+
+
+# Latin letters with a stroke or slash that Unicode does not decompose: "Łódź" is "Lodz", "Tromsø" is "Tromso".
+_LATIN_LETTERS = str.maketrans("łŁøØđĐħĦıŧŦ", "lLoOdDhHitT")
+
+
+def _strip_latin_accents(decomposed: str) -> str:
+    """Drop combining marks that follow a Latin letter; other scripts keep theirs (a Japanese dakuten is part of
+    the letter, not an accent)."""
+    kept: list[str] = []
+    latin = False
+    for char in decomposed:
+        if unicodedata.combining(char):
+            if not latin:
+                kept.append(char)
+            continue
+        latin = char < "\u0250" or "\u1e00" <= char <= "\u1eff"
+        kept.append(char)
+    return "".join(kept)
 
 
 @functools.cache

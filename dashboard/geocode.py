@@ -138,7 +138,8 @@ class GeocodeCache:
         if not isinstance(payload, dict) or payload.get("version") != CACHE_VERSION:
             raise GeocodingError(f"{self.path}: not a version {CACHE_VERSION} geocoding cache; delete it")
         # Re-fold the keys: a cache written when names were folded differently (before accents and hyphens
-        # were folded) still answers for the same names.
+        # were folded) still answers for the same names. Two old keys that now fold alike ("leon", "león") were
+        # answers for what is now one query; the later one is kept.
         return {self.key(*key.rpartition("|")[::2]): entry for key, entry in payload.get("entries", {}).items()}
 
 

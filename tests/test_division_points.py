@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -19,7 +20,7 @@ COMMITTED = ROOT / "data" / "division_points.csv"
 
 
 @pytest.fixture(scope="module")
-def bd() -> ModuleType:
+def bd() -> Iterator[ModuleType]:
     spec = importlib.util.spec_from_file_location("build_division_points", SCRIPT)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
