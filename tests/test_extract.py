@@ -86,9 +86,23 @@ def _places(text: str, index: ToponymIndex) -> dict[str, tuple[str, str]]:
      {"Kenema": ("Kenema", "SLE"), "Bo": ("Bo", "SLE"), "Sierra Leone": ("Sierra Leone", "SLE")}),
     ("A typhoon hit Micronesia.", {"Micronesia": ("Micronesia", "FSM")}),  # the country, not the M49 sub-region
     ("Officials in Łódź said.", {"Łódź": ("Łódź", "POL")}),
+    ("Clashes in Delta State, Nigeria.", {"Delta": ("Delta", "NGA"), "Nigeria": ("Nigeria", "NGA")}),
+    ("A bee specialist with the Pennsylvania State Department of Agriculture.",  # the state's department
+     {"Pennsylvania": ("Pennsylvania", "USA")}),
 ])
 def test_places_found_and_resolved(index: ToponymIndex, text: str, expected: dict):
     assert _places(text, index) == expected
+
+
+@pytest.mark.parametrize(("text", "name", "where"), [
+    ("A rally in Springfield, Illinois.", "Springfield", (39.80, -89.64)),  # the city in that state, not Missouri's
+    ("Cases in Portland, Maine rose.", "Portland", (43.66, -70.26)),  # not Portland, Oregon
+    ("Outbreaks in Utah, Virginia, Washington, West Virginia and Wyoming.",  # a list of states: the state
+     "Washington", (47.37, -120.43)),
+])
+def test_neighbours_place_a_name(index: ToponymIndex, text: str, name: str, where: tuple[float, float]):
+    place = next(m for m in place_mentions(text, index) if m.text == name)
+    assert distance((place.latitude, place.longitude), where).km < 5
 
 
 @pytest.mark.parametrize(("text", "absent"), [
@@ -108,6 +122,8 @@ def test_places_found_and_resolved(index: ToponymIndex, text: str, expected: dic
     ("Symptoms of Marburg haemorrhagic fever.", "Marburg"),  # a disease, though Marburg is short for a town
     ("Mayor Tyler said so.", "Tyler"),  # a person after a title
     ("A statement from Jackson said so.", "Jackson"),  # "from" names a speaker's source, not a place
+    ("Tankers crossed the Gulf.", "Gulf"),  # a sea, not Papua New Guinea's Gulf Province
+    ("A professor at Michigan State University said.", "Michigan"),  # a university's name
 ])
 def test_not_places(index: ToponymIndex, text: str, absent: str):
     assert absent not in _places(text, index)
