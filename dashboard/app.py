@@ -23,14 +23,15 @@ from dashboard.export import to_csv, to_geojson
 from dashboard.fastmap import FAST_THRESHOLD, build_fast_layers
 from dashboard.gazetteer import OfflineGazetteer
 from dashboard.geometry import country_radius_km
-from dashboard.ingest import MAX_BYTES, Ingested, ingest_bytes
+from dashboard.ingest import Ingested, ingest_bytes
 from dashboard.mapping import MapContext, build_base_map, build_event_layers, event_id_from_tooltip
 from dashboard.paths import EVENTS_PATH, PLACES_PATH, SEEDS_DIR, STATIC_DIR, WORLD_PATH
 from dashboard.schema import event_type_label
-from dashboard.state import FilterOptions, FilterState, state_from_params, state_to_params
+from dashboard.state import MAX_TEXT_LENGTH, FilterOptions, FilterState, state_from_params, state_to_params
 from dashboard.views import date_span, markdown_text, summarize, table_view, timeline_chart
 
 MAP_HEIGHT = 560
+EAGER_DOWNLOAD_ROWS = 200  # ~40 ms for both files
 TABLE_MAX_ROWS = 2_000  # more rows would send megabytes on every rerun; the downloads hold them all
 # Another dataset to serve instead of the bundled one (events CSV or Parquet, places.csv and seeds/ beside it).
 EVENTS_ENV = "DASHBOARD_EVENTS"
@@ -58,7 +59,7 @@ def _dataset_files() -> tuple[str | None, tuple[float, ...]]:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _options(dataset: str, _events: pd.DataFrame) -> FilterOptions:
-    """What the filters offer, computed once per dataset (a second at a million events)."""
+    """What the filters offer, computed once per dataset (0.3 s at 200,000 events)."""
     return FilterOptions.of(_events)
 
 
@@ -104,11 +105,6 @@ def _dataset(bundled: pd.DataFrame) -> tuple[pd.DataFrame, str]:
         st.error("Upload one table at a time (with any number of seed .txt files); showing the bundled dataset.")
         return bundled, "the bundled dataset"
     table = tables[0]
-    if table.size > MAX_BYTES:
-        st.error(f"{markdown_text(table.name)} is {table.size / 2**20:.1f} MiB; "
-                 f"the limit is {MAX_BYTES / 2**20:.0f} MiB. "
-                 "Showing the bundled dataset.")
-        return bundled, "the bundled dataset"
     seeds = tuple(sorted((f.name, f.getvalue().decode("utf-8", errors="replace")) for f in files
                          if f.name.lower().endswith(".txt")))
     try:
@@ -124,7 +120,7 @@ def _dataset(bundled: pd.DataFrame) -> tuple[pd.DataFrame, str]:
 
 def _report(result: Ingested, name: str) -> None:
     name = markdown_text(name)
-    if not result.problems:
+    if result.valid:
         st.success(f"{name}: all {result.rows} rows are valid.")
         return
     if any(p.row is None for p in result.problems):
@@ -176,7 +172,7 @@ def _sidebar(options: FilterOptions) -> FilterState:
                      placeholder="All types")
     side.multiselect("Cited outlets", options.sources, key="sources", placeholder="All outlets",
                      help="The outlet the article cites for the event.")
-    side.text_input("Search", key="text", max_chars=200, placeholder="title, place, quote, notes")
+    side.text_input("Search", key="text", max_chars=MAX_TEXT_LENGTH, placeholder="title, place, quote, notes")
     side.button("Reset filters", on_click=_reset, args=(options,), width="stretch")
     side.caption("The filters are in the page's URL: copy it to share this view.")
     start, end = st.session_state["dates"]
@@ -239,9 +235,11 @@ def _table(filtered: pd.DataFrame, selected: str | None) -> None:
 
 def _downloads(filtered: pd.DataFrame) -> None:
     left, right = st.columns(2)
-    # Small tables are written at once; large ones only when the button is pressed (seconds at 100k events).
-    csv = to_csv(filtered) if len(filtered) <= FAST_THRESHOLD else lambda: to_csv(filtered)
-    geojson = to_geojson(filtered) if len(filtered) <= FAST_THRESHOLD else lambda: to_geojson(filtered)
+    # Small tables are written at once; larger ones only when the button is pressed: both files take about
+    # 10 ms + 0.09 ms a row, which every rerun (a click, a filter) would pay.
+    eager = len(filtered) <= EAGER_DOWNLOAD_ROWS
+    csv = to_csv(filtered) if eager else lambda: to_csv(filtered)
+    geojson = to_geojson(filtered) if eager else lambda: to_geojson(filtered)
     left.download_button("Download CSV", csv, "events.csv", "text/csv", width="stretch",
                          help="Exactly the filtered table, in the dataset's own format.")
     right.download_button("Download GeoJSON", geojson, "events.geojson", "application/geo+json",

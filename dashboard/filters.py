@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-__all__ = ["TEXT_COLUMNS", "filter_events"]
+__all__ = ["TEXT_COLUMNS", "countries_involved", "filter_events"]
 
 TEXT_COLUMNS = ("title", "place", "quote", "notes")
 
@@ -45,7 +45,14 @@ def filter_events(
         mask &= _any_in(df["sources"], set(sources))
     if text and text.strip():
         mask &= _contains(df, text.strip())
-    return df[mask].copy()
+    return df[mask]  # a frame of its own under pandas' copy-on-write: no .copy() needed
+
+
+def countries_involved(events: pd.DataFrame) -> set[str]:
+    """ISO3 codes of every participant and every place's country. Distinct cells first: a million events hold
+    a few thousand distinct participant lists."""
+    codes = {c for cs in pd.unique(events["participants"].to_numpy()) for c in cs}
+    return codes | set(pd.unique(events["place_country"].to_numpy())) - {""}
 
 
 def _any_in(cells: pd.Series, wanted: set[str]) -> pd.Series:

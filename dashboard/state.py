@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from .countries import country_name
-from .filters import filter_events
+from .filters import countries_involved, filter_events
 from .schema import EventType
 
 __all__ = ["MAX_TEXT_LENGTH", "FilterOptions", "FilterState", "state_from_params", "state_to_params"]
@@ -38,14 +38,13 @@ class FilterOptions:
         if events.empty:
             today = dt.date.today()
             return cls(today, today, (), (), ())
-        codes = {c for cs in events["participants"] for c in cs} | set(events["place_country"]) - {""}
+        types = set(pd.unique(events["event_type"].to_numpy()))
         return cls(
             date_min=events["start_date"].min().date(),
             date_max=events["end_date"].max().date(),
-            countries=tuple(sorted(codes, key=country_name)),
-            event_types=tuple(t for t in EventType if t in set(events["event_type"]))
-            + tuple(sorted(set(events["event_type"]) - set(EventType))),
-            sources=tuple(sorted({s for ss in events["sources"] for s in ss})),
+            countries=tuple(sorted(countries_involved(events), key=country_name)),
+            event_types=tuple(t for t in EventType if t in types) + tuple(sorted(types - set(EventType))),
+            sources=tuple(sorted({s for ss in pd.unique(events["sources"].to_numpy()) for s in ss})),
             event_ids=frozenset(events["event_id"]),
         )
 

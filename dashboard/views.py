@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 
 from .countries import country_name
+from .filters import countries_involved
 from .mapping import EVENT_COLORS
 from .schema import LocationPrecision, event_type_label
 
@@ -44,10 +45,7 @@ def summarize(events: pd.DataFrame) -> Summary:
     """Headline figures: events, distinct places, countries involved (participants or places), date span."""
     if events.empty:
         return Summary(0, 0, 0, None, None)
-    # Distinct cells first: a million events hold a few thousand distinct participant lists.
-    codes = {c for cs in pd.unique(events["participants"].to_numpy()) for c in cs}
-    codes |= set(pd.unique(events["place_country"].to_numpy())) - {""}
-    return Summary(len(events), events["place"].nunique(), len(codes), events["start_date"].min(),
+    return Summary(len(events), events["place"].nunique(), len(countries_involved(events)), events["start_date"].min(),
                    events["end_date"].max())
 
 
