@@ -24,13 +24,19 @@ from dashboard.fastmap import FAST_THRESHOLD, build_fast_layers
 from dashboard.gazetteer import OfflineGazetteer
 from dashboard.geometry import country_radius_km
 from dashboard.ingest import Ingested, ingest_bytes
-from dashboard.mapping import MapContext, build_base_map, build_event_layers, event_id_from_tooltip
+from dashboard.mapping import (
+    MAP_HEIGHT,
+    MapContext,
+    build_base_map,
+    build_event_layers,
+    data_view,
+    event_id_from_tooltip,
+)
 from dashboard.paths import EVENTS_PATH, PLACES_PATH, SEEDS_DIR, STATIC_DIR, WORLD_PATH
 from dashboard.schema import event_type_label
 from dashboard.state import MAX_TEXT_LENGTH, FilterOptions, FilterState, state_from_params, state_to_params
 from dashboard.views import date_span, markdown_text, summarize, table_view, timeline_chart
 
-MAP_HEIGHT = 560
 EAGER_DOWNLOAD_ROWS = 200  # ~40 ms for both files
 TABLE_MAX_ROWS = 2_000  # more rows would send megabytes on every rerun; the downloads hold them all
 # Another dataset to serve instead of the bundled one (events CSV or Parquet, places.csv and seeds/ beside it).
@@ -61,6 +67,12 @@ def _dataset_files() -> tuple[str | None, tuple[float, ...]]:
 def _options(dataset: str, _events: pd.DataFrame) -> FilterOptions:
     """What the filters offer, computed once per dataset (0.3 s at 200,000 events)."""
     return FilterOptions.of(_events)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _view(dataset: str, _events: pd.DataFrame) -> tuple[tuple[float, float], int]:
+    """Where the map opens: on the whole dataset, so that an upload of another region is in view."""
+    return data_view(_events)
 
 
 @st.cache_resource(show_spinner="Checking the uploaded table…", max_entries=4)
@@ -190,14 +202,19 @@ def _headline(filtered: pd.DataFrame) -> None:
     cols[3].metric("Date span", date_span(summary.first, summary.last))
 
 
-def _map(filtered: pd.DataFrame, context: MapContext, selected: str | None) -> None:
+def _map(filtered: pd.DataFrame, context: MapContext, selected: str | None,
+         view: tuple[tuple[float, float], int]) -> None:
     """Draw the map: every event as its own marker, or, for many, on one canvas with the selected event's
     marker and provenance popup drawn on top. A click selects an event (see :func:`_on_map_click`)."""
     if len(filtered) > FAST_THRESHOLD:
         layers = build_fast_layers(filtered, context, selected=selected)
     else:
         layers = build_event_layers(filtered, context)
-    st_folium(build_base_map(context), key="map", height=MAP_HEIGHT, use_container_width=True,
+    # A centre and zoom that change (another dataset) move the map without remounting it; the same values on
+    # every rerun leave the reader's panning alone.
+    centre, zoom = view
+    st_folium(build_base_map(context), key="map", height=MAP_HEIGHT,
+              use_container_width=True, center=centre, zoom=zoom,
               feature_group_to_add=layers, layer_control=folium.LayerControl(collapsed=True),
               returned_objects=["last_object_clicked_tooltip"], on_change=_on_map_click)
 
@@ -270,7 +287,7 @@ def main() -> None:
     state = _sidebar(options)
     filtered = state.apply(events)
     _headline(filtered)
-    _map(filtered, context, state.event)
+    _map(filtered, context, state.event, _view(f"{dataset} {files}", events))
     if filtered.empty:
         st.info("No events match these filters.")
     else:

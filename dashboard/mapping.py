@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import math
 import re
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -22,6 +23,7 @@ from typing import Any
 
 import folium
 import folium.plugins
+import numpy as np
 import pandas as pd
 from branca.element import MacroElement
 from folium.template import Template
@@ -33,10 +35,12 @@ from .schema import DateBasis, EventType, LocationPrecision, event_type_label
 
 __all__ = [
     "EVENT_COLORS",
+    "MAP_HEIGHT",
     "MapContext",
     "build_base_map",
     "build_event_layers",
     "build_map",
+    "data_view",
     "event_id_from_tooltip",
     "popup_html",
     "precision_radius_km",
@@ -59,6 +63,10 @@ PRECISION_RADIUS_KM: dict[int, float | None] = {1: None, 2: 25.0, 3: 75.0, 4: 25
 
 _TOOLTIP_ID = re.compile(r"\[([a-z0-9-]+)\]\s*$")
 MAX_ZOOM = 12  # the outlines are 1:110m; beyond this only online tiles add detail
+MIN_ZOOM = 2
+MAP_HEIGHT = 560  # pixels, as the app draws it
+VIEW_MAX_ZOOM = 5  # a dataset at one place opens on its region, not on a blank close-up
+DEFAULT_VIEW = ((20.0, 0.0), MIN_ZOOM)
 SEA_COLOR, LAND_COLOR, BORDER_COLOR = "#dce9f2", "#f4f1ea", "#a8a196"
 DEFAULT_ASSET_BASE = "../../app/static/"  # Streamlit's static folder, relative to the map frame
 
@@ -73,10 +81,33 @@ class MapContext:
     asset_base: str = DEFAULT_ASSET_BASE
 
 
-def build_base_map(context: MapContext, *, location: tuple[float, float] = (40.0, 100.0),
-                   zoom: int = 3) -> folium.Map:
+View = tuple[tuple[float, float], int]  # (centre (lat, lon), zoom)
+
+
+def data_view(events: pd.DataFrame, *, width_px: int = 900, height_px: int = MAP_HEIGHT) -> View:
+    """The centre (lat, lon) and zoom that show every event's place on a map of about this size, no closer than
+    ``VIEW_MAX_ZOOM``. Longitudes are not wrapped: the outlines are drawn once, from -180° to 180°."""
+    if events.empty:
+        return DEFAULT_VIEW
+    lats = events["latitude"].to_numpy(dtype=float)
+    lons = events["longitude"].to_numpy(dtype=float)
+    south, north = _mercator_y(lats.min()), _mercator_y(lats.max())
+    fits = min(math.log2(width_px * 360.0 / (256.0 * max(lons.max() - lons.min(), 1e-6))),
+               math.log2(height_px * 2 * math.pi / (256.0 * max(north - south, 1e-9))))
+    zoom = int(np.clip(math.floor(fits), MIN_ZOOM, VIEW_MAX_ZOOM))
+    centre_lat = math.degrees(math.atan(math.sinh((south + north) / 2)))
+    return (round(centre_lat, 4), round(float(lons.min() + lons.max()) / 2, 4)), zoom
+
+
+def _mercator_y(lat: float) -> float:
+    phi = math.radians(min(max(lat, -85.0), 85.0))
+    return math.log(math.tan(math.pi / 4 + phi / 2))
+
+
+def build_base_map(context: MapContext, *, location: tuple[float, float] = DEFAULT_VIEW[0],
+                   zoom: int = DEFAULT_VIEW[1]) -> folium.Map:
     """The unchanging part of the map, with every asset link pointing at the app's own copies."""
-    m = folium.Map(location=location, zoom_start=zoom, tiles=None, control_scale=True, min_zoom=2,
+    m = folium.Map(location=location, zoom_start=zoom, tiles=None, control_scale=True, min_zoom=MIN_ZOOM,
                    maxZoom=MAX_ZOOM, world_copy_jump=False)
     m.default_js = asset_links(MAP_JS, context.asset_base)
     m.default_css = asset_links(MAP_CSS, context.asset_base)

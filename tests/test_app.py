@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.data import load_events
 from dashboard.export import to_csv, to_geojson
 from dashboard.filters import filter_events
+from dashboard.mapping import data_view
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 
@@ -67,6 +68,8 @@ def test_runs_and_shows_everything(app, events):
     assert [m.value for m in app.metric][:3] == [str(len(events)), str(events["place"].nunique()), "11"]
     assert sorted(table_ids(app)) == sorted(events["event_id"])
     assert len(app.get("vega_lite_chart")) == 1
+    args = component_args(app)  # the map opens on the whole dataset, wherever it is
+    assert (tuple(args["center"]), args["zoom"]) == data_view(events)
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -21,13 +22,17 @@ from dashboard.data import load_events
 from dashboard.gazetteer import OfflineGazetteer
 from dashboard.geometry import country_radius_km
 from dashboard.mapping import (
+    DEFAULT_VIEW,
     EVENT_COLORS,
+    MIN_ZOOM,
     PRECISION_RADIUS_KM,
+    VIEW_MAX_ZOOM,
     Legend,
     MapContext,
     build_base_map,
     build_event_layers,
     build_map,
+    data_view,
     popup_html,
     precision_radius_km,
     tooltip_text,
@@ -364,3 +369,30 @@ def test_a_clicked_tooltip_gives_back_only_an_event_id(events, context):
                                                  context)
     line_tips = [html.unescape(child.text) for child in walk(lines) if isinstance(child, folium.Tooltip)]
     assert line_tips and all(event_id_from_tooltip(tip) is None for tip in line_tips)
+
+
+def _in_view(lat: float, lon: float, view: tuple[tuple[float, float], int], width: int, height: int) -> bool:
+    """Whether a point lies inside a Web Mercator map of ``width`` x ``height`` pixels at ``view``."""
+    (centre_lat, centre_lon), zoom = view
+    scale = 256 * 2**zoom
+
+    def pixel(la: float, lo: float) -> tuple[float, float]:
+        y = math.log(math.tan(math.pi / 4 + math.radians(la) / 2))
+        return (lo + 180) / 360 * scale, (1 - y / math.pi) / 2 * scale
+
+    (x, y), (cx, cy) = pixel(lat, lon), pixel(centre_lat, centre_lon)
+    return abs(x - cx) <= width / 2 and abs(y - cy) <= height / 2
+
+
+def test_the_map_opens_on_every_event(events):
+    view = data_view(events, width_px=900, height_px=560)  # about the app's map (its width follows the page)
+    assert all(_in_view(la, lo, view, 900, 560) for la, lo in zip(events["latitude"], events["longitude"], strict=True))
+    assert view[1] >= MIN_ZOOM
+
+
+def test_the_view_of_one_place_and_of_nothing(events):
+    kyiv = events[events["place"] == "Kyiv"]
+    (lat, lon), zoom = data_view(kyiv)
+    assert (lat, lon, zoom) == (pytest.approx(kyiv["latitude"].iloc[0], abs=1e-4),
+                                pytest.approx(kyiv["longitude"].iloc[0], abs=1e-4), VIEW_MAX_ZOOM)
+    assert data_view(events.iloc[:0]) == DEFAULT_VIEW
