@@ -6,7 +6,6 @@ edge, and keeps the filter state in the URL so a view can be shared.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -22,7 +21,6 @@ from dashboard.errors import DashboardError, DatasetError, UnreadableFileError
 from dashboard.export import to_csv, to_geojson
 from dashboard.fastmap import FAST_THRESHOLD, build_fast_layers
 from dashboard.gazetteer import OfflineGazetteer
-from dashboard.geometry import country_radius_km
 from dashboard.ingest import Ingested, ingest_bytes
 from dashboard.mapping import (
     MAP_HEIGHT,
@@ -31,8 +29,9 @@ from dashboard.mapping import (
     build_event_layers,
     data_view,
     event_id_from_tooltip,
+    map_context,
 )
-from dashboard.paths import EVENTS_PATH, PLACES_PATH, SEEDS_DIR, STATIC_DIR, WORLD_PATH
+from dashboard.paths import EVENTS_PATH, PLACES_PATH, SEEDS_DIR, STATIC_DIR
 from dashboard.schema import event_type_label
 from dashboard.state import MAX_TEXT_LENGTH, FilterOptions, FilterState, state_from_params, state_to_params
 from dashboard.views import date_span, markdown_text, summarize, table_view, timeline_chart
@@ -90,13 +89,7 @@ def _gazetteer() -> OfflineGazetteer:
 
 @st.cache_resource(show_spinner=False)
 def _map_context() -> MapContext:
-    world = json.loads(WORLD_PATH.read_text(encoding="utf-8"))
-    gazetteer = _gazetteer()
-    capitals = {}
-    for code in sorted({f["properties"]["iso_a3"] for f in world["features"]} - {""}):
-        if capital := gazetteer.capital(code):
-            capitals[code] = (capital.latitude, capital.longitude)
-    return MapContext(world=world, capitals=capitals, country_radius_km=country_radius_km(world))
+    return map_context(_gazetteer())
 
 
 def _dataset(bundled: pd.DataFrame) -> tuple[pd.DataFrame, str]:

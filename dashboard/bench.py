@@ -3,7 +3,8 @@
 For each size, in a fresh process (so peak memory is that size's own): write a synthetic dataset as CSV and
 as Parquet, load and validate each through :func:`dashboard.data.load_events`, apply a typical filter, build
 the fast map layers and turn them into the strings streamlit-folium sends, and measure the bytes. At the
-smaller sizes, the same for the naive path, one ``folium.Marker`` with its popup per event, and the ratio.
+smaller sizes, the same for the app's other path, one marker (with its extent and participants' lines) per event,
+which it draws up to ``FAST_THRESHOLD`` events, and the ratio.
 
 Bytes are those of the component's arguments streamlit-folium sends on a filter change (the event layers'
 script and the layer control, JSON-encoded), built by streamlit-folium's own string builders. Peak memory is
@@ -34,15 +35,15 @@ import pandas as pd
 from .data import load_events
 from .fastmap import build_fast_layers
 from .filters import filter_events
-from .mapping import MapContext, build_base_map, popup_html, tooltip_text
-from .paths import WORLD_PATH
+from .gazetteer import OfflineGazetteer
+from .mapping import MapContext, build_base_map, build_event_layers, map_context
 from .synthetic import LAST_DAY, synthetic_dataset, write_dataset
 
-__all__ = ["DEFAULT_SIZES", "NAIVE_SIZES", "BenchRow", "format_table", "machine", "measure", "prepared_base",
+__all__ = ["DEFAULT_SIZES", "MARKER_SIZES", "BenchRow", "format_table", "machine", "measure", "prepared_base",
            "run_bench"]
 
 DEFAULT_SIZES = (1_000, 10_000, 100_000, 1_000_000)
-NAIVE_SIZES = (1_000, 10_000)  # one folium object per event: beyond this it takes minutes
+MARKER_SIZES = (1_000, 10_000)  # several folium objects per event: beyond this it takes minutes
 FILTER_TYPES = ("armed_conflict", "troop_deployment")
 FILTER_YEARS = 3  # the typical filter: two event types over the last three years
 _T = TypeVar("_T")
@@ -61,15 +62,15 @@ class BenchRow:
     map_bytes: int
     peak_rss_bytes: int
     frame_bytes: int
-    naive_build_s: float | None = None
-    naive_bytes: int | None = None
+    markers_build_s: float | None = None  # build_event_layers, the app's path up to FAST_THRESHOLD events
+    markers_bytes: int | None = None
 
     @property
     def speedup(self) -> float | None:
-        return None if self.naive_build_s is None else self.naive_build_s / self.map_build_s
+        return None if self.markers_build_s is None else self.markers_build_s / self.map_build_s
 
 
-def run_bench(sizes: Iterable[int] = DEFAULT_SIZES, *, naive_sizes: Iterable[int] = NAIVE_SIZES, seed: int = 0,
+def run_bench(sizes: Iterable[int] = DEFAULT_SIZES, *, marker_sizes: Iterable[int] = MARKER_SIZES, seed: int = 0,
               isolate: bool = True, progress: Callable[[BenchRow], None] | None = None) -> list[BenchRow]:
     """Every size's figures. With ``isolate``, each size is measured in a fresh process, so its peak memory
     is its own and not the data generator's."""
@@ -80,7 +81,7 @@ def run_bench(sizes: Iterable[int] = DEFAULT_SIZES, *, naive_sizes: Iterable[int
             dataset = synthetic_dataset(n, seed=seed)
             paths = (write_dataset(dataset, folder, fmt="csv"), write_dataset(dataset, folder, fmt="parquet"))
             del dataset
-            args = (*paths, n in set(naive_sizes))
+            args = (*paths, n in set(marker_sizes))
             row = _in_child(_bench_child, args) if isolate else measure(*args)
         rows.append(row)
         if progress is not None:
@@ -88,9 +89,9 @@ def run_bench(sizes: Iterable[int] = DEFAULT_SIZES, *, naive_sizes: Iterable[int
     return rows
 
 
-def measure(csv: Path, parquet: Path, naive: bool = False) -> BenchRow:
+def measure(csv: Path, parquet: Path, markers: bool = False) -> BenchRow:
     """The figures for the dataset written as ``csv`` and ``parquet`` (seeds in ``seeds/`` beside them)."""
-    context = MapContext(world=json.loads(WORLD_PATH.read_text(encoding="utf-8")))
+    context = map_context(OfflineGazetteer())  # the app's: outlines, capitals, country sizes
     _warm_up(context, csv.parent / "seeds", parquet)
     baseline = _reset_peak_rss()
     seeds = csv.parent / "seeds"
@@ -100,21 +101,14 @@ def measure(csv: Path, parquet: Path, naive: bool = False) -> BenchRow:
     start = pd.Timestamp(LAST_DAY) - pd.DateOffset(years=FILTER_YEARS)
     filter_s, filtered = _timed(lambda: filter_events(events, start=start, event_types=FILTER_TYPES))
     map_build_s, strings = _timed_map(context, lambda: build_fast_layers(events, context))
-    peak = max(_peak_rss() - baseline, 0)  # before the naive path, which is not ours
-    naive_s, naive_strings = _timed_map(context, lambda: naive_layers(events)) if naive else (None, None)
+    peak = max(_peak_rss() - baseline, 0)  # before the marker path, which large datasets never take
+    markers_s, markers_strings = (_timed_map(context, lambda: build_event_layers(events, context)) if markers
+                                  else (None, None))
     return BenchRow(events=len(events), load_csv_s=load_csv_s, load_parquet_s=load_parquet_s, filter_s=filter_s,
                     filtered=len(filtered), map_build_s=map_build_s, map_bytes=payload_bytes(strings),
                     peak_rss_bytes=peak, frame_bytes=int(events.memory_usage(deep=True).sum()),
-                    naive_build_s=naive_s, naive_bytes=None if naive_strings is None else payload_bytes(naive_strings))
-
-
-def naive_layers(events: pd.DataFrame) -> list[folium.FeatureGroup]:
-    """The plain folium way: one ``folium.Marker`` per event, with its provenance popup and tooltip."""
-    group = folium.FeatureGroup(name="Events")
-    for row in events.itertuples(index=False):
-        folium.Marker([row.latitude, row.longitude], popup=folium.Popup(popup_html(row), max_width=440),
-                      tooltip=tooltip_text(row)).add_to(group)
-    return [group]
+                    markers_build_s=markers_s,
+                    markers_bytes=None if markers_strings is None else payload_bytes(markers_strings))
 
 
 def component_strings(base: folium.Map, layers: list[folium.FeatureGroup]) -> dict[str, str]:
@@ -172,18 +166,18 @@ def machine() -> str:
 def format_table(rows: list[BenchRow]) -> str:
     """A Markdown table of the figures, one row per size."""
     head = ("| events | load + validate CSV | load + validate Parquet | filter (→ events) | map build | "
-            "map bytes (per event) | peak memory (per event) | frame (per event) | naive map build | "
-            "naive bytes (per event) | ours vs naive |")
+            "map bytes (per event) | peak memory (per event) | frame (per event) | marker-path build | "
+            "marker-path bytes (per event) | fast vs marker path |")
     lines = [head, "|" + "---:|" * head.count(" | ") + "---:|"]
     for r in rows:
-        naive = ("—", "—", "—") if r.naive_build_s is None else (
-            f"{r.naive_build_s:.2f} s", f"{_mb(r.naive_bytes)} ({r.naive_bytes / r.events:.0f} B)",
-            f"{r.speedup:.0f}× faster, {r.naive_bytes / r.map_bytes:.0f}× smaller")
+        markers = ("—", "—", "—") if r.markers_build_s is None else (
+            f"{r.markers_build_s:.2f} s", f"{_mb(r.markers_bytes)} ({r.markers_bytes / r.events:.0f} B)",
+            f"{r.speedup:.0f}× faster, {r.markers_bytes / r.map_bytes:.0f}× smaller")
         lines.append(
             f"| {r.events:,} | {r.load_csv_s:.2f} s | {r.load_parquet_s:.2f} s | {r.filter_s:.3f} s "
             f"(→ {r.filtered:,}) | {r.map_build_s:.3f} s | {_mb(r.map_bytes)} ({r.map_bytes / r.events:.1f} B) | "
             f"{_mb(r.peak_rss_bytes)} ({r.peak_rss_bytes / r.events:,.0f} B) | "
-            f"{_mb(r.frame_bytes)} ({r.frame_bytes / r.events:,.0f} B) | {' | '.join(naive)} |")
+            f"{_mb(r.frame_bytes)} ({r.frame_bytes / r.events:,.0f} B) | {' | '.join(markers)} |")
     return "\n".join(lines)
 
 
@@ -201,7 +195,7 @@ def _warm_up(context: MapContext, seeds: Path, parquet: Path) -> None:
     """A running app is warm: imports done, templates compiled. Do that outside the clock, on ten events."""
     events = load_events(parquet, seeds_dir=seeds).head(10)
     _timed_map(context, lambda: build_fast_layers(events, context))
-    _timed_map(context, lambda: naive_layers(events))
+    _timed_map(context, lambda: build_event_layers(events, context))
 
 
 def _reset_peak_rss() -> int:
@@ -231,8 +225,8 @@ def _read_lines(path: str) -> list[str]:
         return []
 
 
-def _bench_child(queue: Any, csv: Path, parquet: Path, naive: bool) -> None:
-    queue.put(asdict(measure(csv, parquet, naive)))
+def _bench_child(queue: Any, csv: Path, parquet: Path, markers: bool) -> None:
+    queue.put(asdict(measure(csv, parquet, markers)))
 
 
 def _in_child(target: Callable[..., None], args: tuple) -> BenchRow:

@@ -19,6 +19,7 @@ __all__ = [
     "feature_label_points",
     "great_circle",
     "load_country_points",
+    "load_world",
     "point_in_polygon",
     "point_in_ring",
     "polygon_label_point",
@@ -26,9 +27,14 @@ __all__ = [
 ]
 
 
+def load_world(path: Path) -> dict[str, Any]:
+    """The country outlines (a GeoJSON FeatureCollection) in the file at ``path``."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
 def load_country_points(path: Path) -> dict[str, tuple[float, float]]:
     """``{iso_a3: (lat, lon)}`` for every country with an outline in the GeoJSON file at ``path``."""
-    points = country_label_points(json.loads(Path(path).read_text(encoding="utf-8")))
+    points = country_label_points(load_world(path))
     return {code: (round(lat, 4), round(lon, 4)) for code, (lat, lon) in points.items()}
 
 

@@ -30,7 +30,9 @@ from folium.template import Template
 
 from .assets import MAP_CSS, MAP_JS, asset_links, localize
 from .countries import country_name
-from .geometry import great_circle, split_at_antimeridian
+from .gazetteer import OfflineGazetteer
+from .geometry import country_radius_km, great_circle, load_world, split_at_antimeridian
+from .paths import WORLD_PATH
 from .schema import DateBasis, EventType, LocationPrecision, event_type_label
 
 __all__ = [
@@ -42,6 +44,7 @@ __all__ = [
     "build_map",
     "data_view",
     "event_id_from_tooltip",
+    "map_context",
     "popup_html",
     "precision_radius_km",
     "tooltip_text",
@@ -79,6 +82,15 @@ class MapContext:
     capitals: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # ISO3 -> (lat, lon)
     country_radius_km: Mapping[str, float] = field(default_factory=dict)  # ISO3 -> km
     asset_base: str = DEFAULT_ASSET_BASE
+
+
+def map_context(gazetteer: OfflineGazetteer, world: dict[str, Any] | None = None) -> MapContext:
+    """What the map draws besides the events: the outlines (``data/world.geojson`` unless given), the capital of
+    every outlined country (where participants' lines start) and each country's size (its dashed extent)."""
+    world = load_world(WORLD_PATH) if world is None else world
+    codes = sorted({feature["properties"]["iso_a3"] for feature in world["features"]} - {""})
+    capitals = {code: (c.latitude, c.longitude) for code in codes if (c := gazetteer.capital(code))}
+    return MapContext(world=world, capitals=capitals, country_radius_km=country_radius_km(world))
 
 
 View = tuple[tuple[float, float], int]  # (centre (lat, lon), zoom)

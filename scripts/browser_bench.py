@@ -70,7 +70,6 @@ CLICK_TARGET_JS = """() => {
 }"""
 PAGE = textwrap.dedent('''
     """A minimal page: the app's base map and the fast event layer, with one filter (browser benchmark)."""
-    import json
     import os
     from pathlib import Path
 
@@ -81,8 +80,8 @@ PAGE = textwrap.dedent('''
     from dashboard.data import load_events
     from dashboard.fastmap import build_fast_layers
     from dashboard.filters import filter_events
-    from dashboard.mapping import MapContext, build_base_map
-    from dashboard.paths import WORLD_PATH
+    from dashboard.gazetteer import OfflineGazetteer
+    from dashboard.mapping import build_base_map, map_context
     from dashboard.schema import event_type_label
 
     EVENTS = Path(os.environ["DASHBOARD_EVENTS"])
@@ -93,7 +92,7 @@ PAGE = textwrap.dedent('''
 
     @st.cache_resource(show_spinner=False)
     def context():
-        return MapContext(world=json.loads(WORLD_PATH.read_text(encoding="utf-8")))
+        return map_context(OfflineGazetteer())  # the app's context
 
     st.set_page_config(layout="wide")
     frame = events(EVENTS.stat().st_mtime)

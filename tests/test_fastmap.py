@@ -19,6 +19,7 @@ from dashboard.bench import component_strings, prepared_base
 from dashboard.data import load_events
 from dashboard.fastmap import FAST_EVENTS_JS, SELECTED_PANE, build_fast_layers, decode_payload, encode_events
 from dashboard.filters import filter_events
+from dashboard.geometry import load_world
 from dashboard.mapping import MapContext, build_base_map, popup_html, tooltip_text
 from dashboard.paths import WORLD_PATH
 from dashboard.synthetic import synthetic_dataset, write_dataset
@@ -42,7 +43,7 @@ def events(tmp_path_factory) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def context() -> MapContext:
-    return MapContext(world=json.loads(WORLD_PATH.read_text(encoding="utf-8")))
+    return MapContext(world=load_world(WORLD_PATH))
 
 
 def strings(context: MapContext, layers: list[folium.FeatureGroup]) -> dict[str, str]:

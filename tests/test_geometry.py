@@ -4,12 +4,11 @@ world, and the radius of each country for events known only to country level."""
 from __future__ import annotations
 
 import itertools
-import json
 import math
 
 import pytest
 
-from dashboard.geometry import country_radius_km, great_circle, split_at_antimeridian
+from dashboard.geometry import country_radius_km, great_circle, load_world, split_at_antimeridian
 from dashboard.paths import WORLD_PATH
 
 MOSCOW, MINSK, MANAGUA = (55.75204, 37.61781), (53.90019, 27.56653), (12.13282, -86.2504)
@@ -19,7 +18,7 @@ EARTH_KM = 6371.0
 
 @pytest.fixture(scope="module")
 def radii() -> dict[str, float]:
-    return country_radius_km(json.loads(WORLD_PATH.read_text(encoding="utf-8")))
+    return country_radius_km(load_world(WORLD_PATH))
 
 
 def km(a: list[float] | tuple[float, float], b: list[float] | tuple[float, float]) -> float:
@@ -155,7 +154,7 @@ def test_radii_order_by_size(radii):
 
 
 def test_every_outlined_country_has_a_positive_radius(radii):
-    world = json.loads(WORLD_PATH.read_text(encoding="utf-8"))
+    world = load_world(WORLD_PATH)
     codes = {feature["properties"]["iso_a3"] for feature in world["features"]} - {""}
     assert set(radii) == codes  # features without a code are skipped
     assert all(r > 0 for r in radii.values())

@@ -4,7 +4,6 @@ and a base map whose script never changes (streamlit-folium remounts the map whe
 from __future__ import annotations
 
 import html
-import json
 import math
 import re
 from collections.abc import Iterator
@@ -20,7 +19,6 @@ from dashboard.assets import ASSET_FILES, MAP_CSS, MAP_JS, external_links
 from dashboard.countries import country_name
 from dashboard.data import load_events
 from dashboard.gazetteer import OfflineGazetteer
-from dashboard.geometry import country_radius_km
 from dashboard.mapping import (
     DEFAULT_VIEW,
     EVENT_COLORS,
@@ -33,11 +31,11 @@ from dashboard.mapping import (
     build_event_layers,
     build_map,
     data_view,
+    map_context,
     popup_html,
     precision_radius_km,
     tooltip_text,
 )
-from dashboard.paths import WORLD_PATH
 from dashboard.schema import EventType, event_type_label
 
 FOLIUM_ID = re.compile(r"_[0-9a-f]{32}")
@@ -49,11 +47,7 @@ WHITE = "#ffffff"
 @pytest.fixture(scope="module")
 def context() -> MapContext:
     """The context the app builds: outlines, every outlined country's capital, and country sizes."""
-    world = json.loads(WORLD_PATH.read_text(encoding="utf-8"))
-    gazetteer = OfflineGazetteer()
-    codes = sorted({feature["properties"]["iso_a3"] for feature in world["features"]} - {""})
-    capitals = {code: (c.latitude, c.longitude) for code in codes if (c := gazetteer.capital(code))}
-    return MapContext(world=world, capitals=capitals, country_radius_km=country_radius_km(world))
+    return map_context(OfflineGazetteer())
 
 
 @pytest.fixture(scope="module")
