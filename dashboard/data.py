@@ -7,6 +7,7 @@ tuples, and dates as datetimes; or raises :class:`DatasetError` listing every pr
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 from pathlib import Path
 
@@ -19,7 +20,38 @@ from .paths import EVENTS_PATH, PLACES_PATH, SEEDS_DIR
 from .schema import EVENT_COLUMNS, LIST_SEPARATOR, LOADED_COLUMNS, PLACE_COLUMNS
 from .validation import parse_dates, split_list, validate_events, validate_places
 
-__all__ = ["cell_text", "load_events", "read_table", "resolve_paths", "strings_table", "tidy_csv_table", "typed_frame"]
+__all__ = ["cell_text", "check_csv_header", "check_head", "load_events", "read_parquet", "read_table", "resolve_paths",
+           "strings_table", "tidy_csv_table", "typed_frame"]
+
+SNIFF_BYTES = 65_536  # how much of a file is looked at to tell what it is
+
+# Magic numbers of files people rename to .csv by mistake, and what to tell them.
+_MAGIC: list[tuple[bytes, str]] = [
+    (b"\x1f\x8b", "a gzip-compressed file, not CSV: decompress it first"),
+    (b"PK\x03\x04", "a ZIP archive or a spreadsheet (XLSX/ODS), not CSV: export it as CSV (UTF-8) first"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel (XLS) file, not CSV: export it as CSV (UTF-8) first"),
+    (b"\xff\xfe", "UTF-16 text: save it as UTF-8"),
+    (b"\xfe\xff", "UTF-16 text: save it as UTF-8"),
+]
+
+
+def check_head(head: bytes, name: str) -> None:
+    """Raise :class:`UnreadableFileError` if a file's first bytes show it is no text table: a gzip, ZIP or XLS
+    file, UTF-16, or binary. (Parquet is told apart by the caller.)"""
+    for magic, message in _MAGIC:
+        if head.startswith(magic):
+            raise UnreadableFileError([Problem(name, None, None, message)])
+    if b"\x00" in head[:SNIFF_BYTES]:
+        raise UnreadableFileError([Problem(name, None, None, "a binary file, not a CSV or GeoJSON text")])
+
+
+def check_csv_header(header: str, name: str) -> None:
+    """Raise :class:`UnreadableFileError` for a header separated by something else than commas."""
+    if "," not in header:
+        for delimiter, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+            if delimiter in header:
+                raise UnreadableFileError([Problem(name, None, None, f"the columns are separated by {label}; "
+                                                   "the dataset's CSV uses commas")])
 
 
 def resolve_paths(path: str | Path | None = None, places_path: str | Path | None = None) -> tuple[Path, Path]:
@@ -39,8 +71,12 @@ def read_table(path: Path) -> pd.DataFrame:
     """A CSV (or, by its ``.parquet`` extension, Parquet) file as strings, empty cells as "" (never NaN), or
     :class:`UnreadableFileError` naming the file."""
     if path.suffix.lower() == ".parquet":
-        return _read_parquet(path)
+        return read_parquet(path, str(path))
     try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+        check_head(head, str(path))
+        check_csv_header(head.decode("utf-8-sig", errors="replace").lstrip().partition("\n")[0], str(path))
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except FileNotFoundError:
         raise UnreadableFileError([Problem(str(path), None, None, "file not found")]) from None
@@ -63,14 +99,15 @@ def tidy_csv_table(table: pd.DataFrame, name: str) -> pd.DataFrame:
     return restore_formulas(table.fillna(""))  # a short row leaves its last cells missing, not empty
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
-    """A Parquet table read as if it were CSV: large datasets load several times faster."""
+def read_parquet(source: Path | io.BytesIO, name: str) -> pd.DataFrame:
+    """A Parquet table (a file or bytes) read as if it were CSV: large datasets load several times faster. Our
+    CSV export's formula protection is never in Parquet, so there is none to undo."""
     try:
-        table = pd.read_parquet(path)
+        table = pd.read_parquet(source)
     except FileNotFoundError:
-        raise UnreadableFileError([Problem(str(path), None, None, "file not found")]) from None
+        raise UnreadableFileError([Problem(name, None, None, "file not found")]) from None
     except (OSError, ValueError, ImportError) as exc:  # pyarrow's ArrowInvalid is a ValueError
-        raise UnreadableFileError([Problem(str(path), None, None, f"not a readable Parquet file ({exc})")]) from None
+        raise UnreadableFileError([Problem(name, None, None, f"not a readable Parquet file ({exc})")]) from None
     return strings_table(table)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from .data import cell_text, strings_table, tidy_csv_table, typed_frame
+from .data import cell_text, check_csv_header, check_head, read_parquet, tidy_csv_table, typed_frame
 from .errors import Problem, UnreadableFileError
 from .gazetteer import OfflineGazetteer
 from .geocode import GeocoderChain, geocode_places
@@ -32,15 +32,6 @@ __all__ = ["MAX_BYTES", "MAX_CELL_CHARS", "Ingested", "ingest", "ingest_bytes", 
 MAX_BYTES = 100 * 1024 * 1024  # about 200k events with long quotes; beyond that, use Parquet and the CLI
 MAX_CELL_CHARS = 20_000  # a quote of several paragraphs fits; a pasted article or a binary blob does not
 PLACE_FIELDS = ["latitude", "longitude", "location_precision", "place_country", "coord_source"]
-
-# Magic numbers of files people rename to .csv by mistake, and what to tell them.
-_MAGIC: list[tuple[bytes, str]] = [
-    (b"\x1f\x8b", "a gzip-compressed file, not CSV: decompress it first"),
-    (b"PK\x03\x04", "a ZIP archive or a spreadsheet (XLSX/ODS), not CSV: export it as CSV (UTF-8) first"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel (XLS) file, not CSV: export it as CSV (UTF-8) first"),
-    (b"\xff\xfe", "UTF-16 text: save it as UTF-8"),
-    (b"\xfe\xff", "UTF-16 text: save it as UTF-8"),
-]
 
 
 @dataclass(frozen=True)
@@ -89,12 +80,8 @@ def read_bytes(data: bytes, name: str) -> pd.DataFrame:
     if len(data) > MAX_BYTES:
         raise UnreadableFileError([_too_big(name, len(data))])
     if data.startswith(b"PAR1"):
-        return _read_parquet(data, name)
-    for magic, message in _MAGIC:
-        if data.startswith(magic):
-            raise UnreadableFileError([Problem(name, None, None, message)])
-    if b"\x00" in data[:65536]:
-        raise UnreadableFileError([Problem(name, None, None, "a binary file, not a CSV or GeoJSON text")])
+        return read_parquet(io.BytesIO(data), name)
+    check_head(data, name)
     text = _decode(data, name)
     if not text.strip():
         raise UnreadableFileError([Problem(name, None, None, "the file is empty")])
@@ -152,26 +139,13 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def _read_csv(text: str, name: str) -> pd.DataFrame:
-    header = text.lstrip().splitlines()[0]
-    if "," not in header:
-        for delimiter, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
-            if delimiter in header:
-                raise UnreadableFileError([Problem(name, None, None, f"the columns are separated by {label}; "
-                                                   "the dataset's CSV uses commas")])
+    check_csv_header(text.lstrip().partition("\n")[0], name)
     try:
         table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL,
                             engine="python" if len(text) < 1_000_000 else "c")
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise UnreadableFileError([Problem(name, None, None, f"not a readable CSV file: {exc}")]) from None
     return tidy_csv_table(table, name)
-
-
-def _read_parquet(data: bytes, name: str) -> pd.DataFrame:
-    try:
-        table = pd.read_parquet(io.BytesIO(data))
-    except (OSError, ValueError, ImportError) as exc:
-        raise UnreadableFileError([Problem(name, None, None, f"not a readable Parquet file ({exc})")]) from None
-    return strings_table(table)  # never written by our CSV export, so no formula protection to undo
 
 
 def _read_geojson(text: str, name: str) -> pd.DataFrame:

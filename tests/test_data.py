@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import gzip
+import re
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from dashboard.countries import is_iso3
 from dashboard.data import load_events, read_table
+from dashboard.errors import UnreadableFileError
 from dashboard.paths import EVENTS_PATH, SEEDS_DIR
 from dashboard.schema import LOADED_COLUMNS, LocationPrecision
 from dashboard.validation import quote_in_text
@@ -91,3 +96,17 @@ def test_extra_columns_are_kept(dataset_dir):
     edit_csv(dataset_dir / "events.csv", 1, "analyst", "A. N. Other")
     frame = load_events(dataset_dir)
     assert frame.loc[0, "analyst"] == "A. N. Other" and list(frame.columns[:-1]) == LOADED_COLUMNS
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (gzip.compress(b"event_id,title\n"), "gzip-compressed"),
+    ((Path(__file__).parent / "corpus" / "semicolons.csv").read_bytes(), "separated by semicolons"),
+    (b"PK\x03\x04" + bytes(64), "spreadsheet (XLSX/ODS)"),
+    (bytes(range(256)) * 4, "a binary file"),
+])
+def test_a_table_on_disk_is_told_apart_as_an_upload_is(tmp_path: Path, content: bytes, message: str):
+    """``read_table`` (the two-file dataset, DASHBOARD_EVENTS) says what a file is, as the uploader does."""
+    path = tmp_path / "events.csv"
+    path.write_bytes(content)
+    with pytest.raises(UnreadableFileError, match=re.escape(message)):
+        read_table(path)
