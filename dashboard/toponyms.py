@@ -26,7 +26,7 @@ import re
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal, NamedTuple
 
@@ -115,7 +115,6 @@ _DIVISION_SUFFIX = re.compile(r"\s+(province|region|department|state|governorate
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:\w|[’'.](?=\w))*")
 _EVENT_YEAR = re.compile(r" (?:19|20)\d\d\b")
 _POSSESSIVE = re.compile(r"[’']s$")
-_SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s*$")
 # "New York state", "Punjab province", "the state of Washington"; not "state television", "state-run media".
 _CUE_AFTER = re.compile(r" (?:state|province)\b(?![ -](?:run|owned|controlled|media|television|tv|radio|news|"
                         r"broadcaster|agency|press|newspaper|company|firm|enterprise)\b)", re.IGNORECASE)
@@ -166,7 +165,6 @@ class Resolved:
     mention: Mention
     place: Candidate
     confidence: float
-    alternatives: tuple[Candidate, ...] = field(default=())
 
 
 class ToponymIndex:
@@ -533,7 +531,7 @@ def resolve_mentions(mentions: Sequence[Mention], text: str) -> list[Resolved]:
         among = divisions or mention.candidates
         choice = _choose(among, context, hint)
         if choice is not None:
-            previous = choice_with(mention, choice, context, hint, among)
+            previous = _with_confidence(mention, choice, context, hint, among)
             resolved.append(previous)
     return resolved
 
@@ -642,16 +640,14 @@ def _plausible(candidate: Candidate, context: Counter[str], hint: Container | No
     return prompted or candidate.population >= CITY_MIN_POPULATION_UNPROMPTED
 
 
-def choice_with(mention: Mention, choice: Candidate, context: Counter[str], hint: Container | None,
-                among: Sequence[Candidate] | None = None) -> Resolved:
+def _with_confidence(mention: Mention, choice: Candidate, context: Counter[str], hint: Container | None,
+                     among: Sequence[Candidate]) -> Resolved:
     """The chosen candidate with a confidence from its kind, its margin over the runner-up among the candidates it
     was chosen from (all of the mention's unless a cue word narrowed them), and the context."""
-    pool = mention.candidates if among is None else among
-    others = sorted((c for c in pool if c is not choice), key=lambda c: -score(c, context, hint))
-    best = score(choice, context, hint)
-    margin = best - score(others[0], context, hint) if others else 3.0
+    runner_up = max((score(c, context, hint) for c in among if c is not choice), default=None)
+    margin = 3.0 if runner_up is None else score(choice, context, hint) - runner_up
     base = {"region": 0.9, "country": 0.9, "continent": 0.8, "division": 0.75, "city": 0.6}[choice.kind]
     if choice.kind in ("city", "division") and (choice.result.country in context or hint):
         base += 0.15
     confidence = base * (0.6 + 0.4 * min(margin, 3.0) / 3.0)
-    return Resolved(mention, choice, round(min(confidence, 1.0), 2), tuple(others[:3]))
+    return Resolved(mention, choice, round(min(confidence, 1.0), 2))
