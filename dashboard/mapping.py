@@ -7,7 +7,7 @@ The map has two parts, so the app can change what is drawn without remounting th
 - :func:`build_event_layers` — what the filters change: event markers (clustered, with provenance popups),
   the honest extent of imprecise places, and lines from each participant's capital to the event.
 
-:func:`build_map` puts both together, for tests and static export.
+:func:`build_map` puts both together (the tests check the whole map with it).
 """
 
 from __future__ import annotations
@@ -312,5 +312,6 @@ class Legend(MacroElement):
         rows = [f"<i style='background:{html.escape(color)}'></i>{html.escape(event_type_label(kind))}"
                 for kind, color in colors.items()]
         rows += ["<i style='background:#333'></i>place known to ≈25 km",
-                 "<i class='ring'></i>region, country or sea;<br>dashed circle: where it may be"]
+                 "<i class='ring'></i>region, country or sea;<br>dashed circle: where it may be",
+                 "<i style='background:#6ecc39'></i>a number: that many events; click to zoom"]
         self.html = "<details open><summary><b>Legend</b></summary>" + "<br>".join(rows) + "</details>"
