@@ -30,8 +30,8 @@ _MAGIC: list[tuple[bytes, str]] = [
     (b"\x1f\x8b", "a gzip-compressed file, not CSV: decompress it first"),
     (b"PK\x03\x04", "a ZIP archive or a spreadsheet (XLSX/ODS), not CSV: export it as CSV (UTF-8) first"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel (XLS) file, not CSV: export it as CSV (UTF-8) first"),
-    (b"\xff\xfe", "UTF-16 text: save it as UTF-8"),
-    (b"\xfe\xff", "UTF-16 text: save it as UTF-8"),
+    (b"\xff\xfe", "UTF-16 text, not UTF-8: save it as UTF-8"),
+    (b"\xfe\xff", "UTF-16 text, not UTF-8: save it as UTF-8"),
 ]
 
 
