@@ -11,7 +11,7 @@ PORT   ?= 8501
 
 run: $(STAMP)
 	$(BIN)/python -m dashboard assets
-	$(BIN)/python -m streamlit run dashboard/app.py --server.port $(PORT)
+	$(BIN)/python -m streamlit run dashboard/ui/app.py --server.port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m dashboard assets
@@ -30,4 +30,4 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) dashboard/static .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) dashboard/ui/static .pytest_cache .ruff_cache .hypothesis

@@ -1,7 +1,7 @@
 """The scale benchmark behind ``python -m dashboard bench``: synthetic events from 1k to 1M.
 
 For each size, in a fresh process (so peak memory is that size's own): write a synthetic dataset as CSV and
-as Parquet, load and validate each through :func:`dashboard.data.load_events`, apply a typical filter, build
+as Parquet, load and validate each through :func:`dashboard.dataset.loading.load_events`, apply a typical filter, build
 the fast map layers and turn them into the strings streamlit-folium sends, and measure the bytes. At the
 smaller sizes, the same for the app's other path, one marker (with its extent and participants' lines) per event,
 which it draws up to ``FAST_THRESHOLD`` events, and the ratio.
@@ -32,12 +32,12 @@ from typing import Any, TypeVar
 import folium
 import pandas as pd
 
-from .data import load_events
-from .fastmap import build_fast_layers
-from .filters import filter_events
-from .gazetteer import OfflineGazetteer
-from .mapping import MapContext, build_base_map, build_event_layers, map_context
-from .synthetic import LAST_DAY, synthetic_dataset, write_dataset
+from .dataset.filters import filter_events
+from .dataset.loading import load_events
+from .dataset.synthetic import LAST_DAY, synthetic_dataset, write_dataset
+from .geography.gazetteer import OfflineGazetteer
+from .maps.fastmap import build_fast_layers
+from .maps.mapping import MapContext, build_base_map, build_event_layers, map_context
 
 __all__ = ["DEFAULT_SIZES", "MARKER_SIZES", "BenchRow", "format_table", "machine", "measure", "prepared_base",
            "run_bench"]

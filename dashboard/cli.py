@@ -93,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .data import load_events, resolve_paths
+    from .dataset.loading import load_events, resolve_paths
 
     if args.path is not None and args.path.is_file() and _is_single_table(args.path, args.places):
         return _validate_single(args)
@@ -128,7 +128,7 @@ def _columns(path: Path) -> set[str]:
 
 
 def _validate_single(args: argparse.Namespace) -> int:
-    from .ingest import ingest_path
+    from .dataset.ingest import ingest_path
 
     result = ingest_path(args.path, seeds=args.seeds or SEEDS_DIR)
     if result.problems:
@@ -140,11 +140,11 @@ def _validate_single(args: argparse.Namespace) -> int:
 def _geocode(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from .data import read_table
+    from .dataset.loading import read_table
+    from .dataset.validation import validate_places
     from .files import atomic_write_text
-    from .gazetteer import OfflineGazetteer
-    from .geocode import GeocodeCache, GeocoderChain, geocode_places, make_nominatim
-    from .validation import validate_places
+    from .geography.gazetteer import OfflineGazetteer
+    from .geography.geocode import GeocodeCache, GeocoderChain, geocode_places, make_nominatim
 
     places = read_table(args.places)
     online = make_nominatim(args.user_agent) if args.online else None
@@ -163,7 +163,7 @@ def _geocode(args: argparse.Namespace) -> int:
 
 
 def _assets(args: argparse.Namespace) -> int:
-    from .assets import prepare_static
+    from .maps.assets import prepare_static
     from .paths import STATIC_DIR
 
     print(f"map assets ready in {prepare_static(STATIC_DIR)}")
@@ -176,7 +176,7 @@ def _is_unresolved(problem, unresolved) -> bool:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from .extract import ExtractionError, extract_draft, write_draft
+    from .extraction.extract import ExtractionError, extract_draft, write_draft
 
     try:
         text = args.article.read_text(encoding="utf-8")
@@ -191,9 +191,9 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _evaluate_places(args: argparse.Namespace) -> int:
-    from .evaluation import default_gold_path, evaluate, format_scores, read_geovirus
-    from .extract import place_mentions
-    from .toponyms import ToponymIndex
+    from .extraction.evaluation import default_gold_path, evaluate, format_scores, read_geovirus
+    from .extraction.extract import place_mentions
+    from .extraction.toponyms import ToponymIndex
 
     gold = args.gold or default_gold_path()
     articles = read_geovirus(gold)

@@ -16,4 +16,4 @@ REGIONS_PATH = DATA_DIR / "regions.csv"
 WORLD_PATH = DATA_DIR / "world.geojson"
 GEOCODE_CACHE_PATH = DATA_DIR / "geocode_cache.json"
 # Streamlit serves the folder named static beside the app script at /app/static/ (made at run time).
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_DIR = Path(__file__).resolve().parent / "ui" / "static"

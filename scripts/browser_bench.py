@@ -9,8 +9,8 @@ that, at world view, the drawn bins hold every filtered event once. Prints figur
 Two targets:
 
 - ``--target page`` (default): a minimal page (written to the temporary folder) with the app's base map, one
-  filter widget and :func:`dashboard.fastmap.build_fast_layers` through ``st_folium`` — the map path alone.
-- ``--target app``: ``dashboard/app.py`` itself, given the dataset through the ``DASHBOARD_EVENTS``
+  filter widget and :func:`dashboard.maps.fastmap.build_fast_layers` through ``st_folium`` — the map path alone.
+- ``--target app``: ``dashboard/ui/app.py`` itself, given the dataset through the ``DASHBOARD_EVENTS``
   environment variable (the app must honour it and choose the fast path above ``FAST_THRESHOLD``).
 
 Usage: ``.venv/bin/python scripts/browser_bench.py [--sizes 10000 100000 1000000] [--runs 3]``
@@ -33,9 +33,9 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dashboard.assets import prepare_static  # noqa: E402
-from dashboard.schema import event_type_label  # noqa: E402
-from dashboard.synthetic import synthetic_dataset, write_dataset  # noqa: E402
+from dashboard.dataset.schema import event_type_label  # noqa: E402
+from dashboard.dataset.synthetic import synthetic_dataset, write_dataset  # noqa: E402
+from dashboard.maps.assets import prepare_static  # noqa: E402
 from tests.browser.conftest import CHROMIUM_ARGS, LOCAL_HOSTS, chromium_path, free_port  # noqa: E402
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -77,12 +77,12 @@ PAGE = textwrap.dedent('''
     import streamlit as st
     from streamlit_folium import st_folium
 
-    from dashboard.data import load_events
-    from dashboard.fastmap import build_fast_layers
-    from dashboard.filters import filter_events
-    from dashboard.gazetteer import OfflineGazetteer
-    from dashboard.mapping import build_base_map, map_context
-    from dashboard.schema import event_type_label
+    from dashboard.dataset.loading import load_events
+    from dashboard.maps.fastmap import build_fast_layers
+    from dashboard.dataset.filters import filter_events
+    from dashboard.geography.gazetteer import OfflineGazetteer
+    from dashboard.maps.mapping import build_base_map, map_context
+    from dashboard.dataset.schema import event_type_label
 
     EVENTS = Path(os.environ["DASHBOARD_EVENTS"])
 

@@ -3,7 +3,7 @@
 Why: ``countrystatecity-countries`` places some first-order divisions at their namesake or capital city (New
 York state at New York City, 277 km from the state's middle), which is wrong on a map that says "somewhere in
 this state". For the states of the United States, the commonest divisions in English-language news, this
-script derives the point from the Census Bureau outlines instead, the same way ``dashboard.geometry`` places a
+script derives the point from the Census Bureau outlines instead, the same way ``dashboard.geography.geometry`` places a
 country: the area centroid of the largest polygon, or a point on its widest scan line where that falls outside.
 
 What it does:
@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from build_world_geojson import decode_arcs, fetch_topology, geometry_to_geojson
 
 from dashboard.files import atomic_write_text
-from dashboard.geometry import feature_label_points
+from dashboard.geography.geometry import feature_label_points
 
 US_ATLAS_VERSION = "3.0.1"  # pinned: Census Bureau cartographic boundaries 2017
 TOPOJSON_MEMBER = "package/states-10m.json"

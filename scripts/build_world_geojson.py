@@ -19,7 +19,7 @@ What it does:
 Note on the data: Natural Earth draws borders by its de facto policy; in this edition Crimea is
 part of the Russia feature, and Palestine is the West Bank only.
 
-The point inside each country that the gazetteer uses comes from ``dashboard.geometry``.
+The point inside each country that the gazetteer uses comes from ``dashboard.geography.geometry``.
 
 Usage::
 
@@ -50,7 +50,7 @@ from typing import Any
 import pycountry
 
 from dashboard.files import atomic_write_text
-from dashboard.geometry import point_in_ring
+from dashboard.geography.geometry import point_in_ring
 
 WORLD_ATLAS_VERSION = "2.0.2"  # pinned: Natural Earth 4.1.0, 177 countries at 1:110m
 TOPOJSON_MEMBER = "package/countries-110m.json"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.cli import main
-from dashboard.data import read_table
+from dashboard.dataset.loading import read_table
 from dashboard.paths import PLACES_PATH
 from tests.conftest import edit_csv
 

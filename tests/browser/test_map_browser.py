@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.data import load_events
-from dashboard.filters import filter_events
+from dashboard.dataset.filters import filter_events
+from dashboard.dataset.loading import load_events
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,286 @@
+"""The dataset's rules, checked on raw string tables. Each check returns problems; none raises.
+
+Tables arrive as read from CSV: every cell a string, empty cells as "". Checks are vectorised where the rule
+allows, so a large file is validated in seconds, and every problem names its file, row and column.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from ..errors import Problem
+from ..geography.countries import is_iso3
+from .schema import (
+    EVENT_COLUMNS,
+    EVENT_ID_PATTERN,
+    LIST_SEPARATOR,
+    PLACE_COLUMNS,
+    QUOTE_ELISION,
+    DateBasis,
+    DatePrecision,
+    EventType,
+    LocationPrecision,
+)
+
+__all__ = ["quote_in_text", "split_list", "validate_events", "validate_places"]
+
+_MAX_SHOWN = 60  # characters of an offending value quoted back in a message
+_T = TypeVar("_T")
+
+
+def split_list(cell: str) -> list[str]:
+    """The items of a multi-valued cell ("RUS; CHN" -> ["RUS", "CHN"]); empty items are kept as ""."""
+    return [] if not cell.strip() else [item.strip() for item in cell.split(LIST_SEPARATOR)]
+
+
+def quote_in_text(quote: str, text: str) -> bool:
+    """Whether every passage of ``quote`` (split at the elision mark) is in ``text``, in order.
+
+    Runs of whitespace compare equal, so a quote may be rewrapped; nothing else may differ.
+    """
+    return _passages_in(quote, " ".join(text.split()))
+
+
+def _passages_in(quote: str, haystack: str) -> bool:
+    """:func:`quote_in_text` on a text whose whitespace is already normalised (a seed is normalised once)."""
+    position = 0
+    for passage in quote.split(QUOTE_ELISION.strip()):
+        needle = " ".join(passage.split())
+        if not needle:
+            return False
+        found = haystack.find(needle, position)
+        if found < 0:
+            return False
+        position = found + len(needle)
+    return True
+
+
+def validate_events(events: pd.DataFrame, *, file: str, places: Iterable[str] | None,
+                    seeds_dir: Path | Mapping[str, str]) -> list[Problem]:
+    """Every problem in an events table, given the known place names and the seed articles: a folder of them, or
+    their texts by file name (seeds uploaded with a table). ``places=None`` skips the place-name check (a single
+    table gives each row its own place)."""
+    missing = _missing_columns(events, EVENT_COLUMNS, file)
+    if missing:
+        return missing
+    checks = [
+        _required(events, EVENT_COLUMNS, file),
+        _event_ids(events, file),
+        _vocabulary(events, "event_type", EventType, file),
+        _vocabulary(events, "date_precision", DatePrecision, file),
+        _vocabulary(events, "date_basis", DateBasis, file),
+        _dates(events, file),
+        _background_notes(events, file),
+        _known(events, "place", set(places), file, "unknown place (not in places.csv)") if places is not None
+        else iter(()),
+        _participants(events, file),
+        _sources(events, file),
+        _quotes(events, file, seeds_dir),
+    ]
+    return [problem for check in checks for problem in check]
+
+
+def validate_places(places: pd.DataFrame, *, file: str, unique: bool = True) -> list[Problem]:
+    """Every problem in a places table. With ``unique=False`` a name may repeat (a single-file table gives each
+    event its own place columns)."""
+    missing = _missing_columns(places, PLACE_COLUMNS, file)
+    if missing:
+        return missing
+    checks = [
+        _required(places, PLACE_COLUMNS, file),
+        _duplicates(places, "place", file) if unique else iter(()),
+        _coordinate(places, "latitude", 90.0, file),
+        _coordinate(places, "longitude", 180.0, file),
+        _precision(places, file),
+        _place_countries(places, file),
+    ]
+    return [problem for check in checks for problem in check]
+
+
+def _missing_columns(table: pd.DataFrame, columns: Mapping[str, bool], file: str) -> list[Problem]:
+    return [Problem(file, None, column, "required column is missing") for column in columns
+            if column not in table.columns]
+
+
+def _rows(mask: pd.Series | np.ndarray) -> Iterator[int]:
+    """1-based data row numbers where ``mask`` is true."""
+    for index in np.flatnonzero(np.asarray(mask, dtype=bool)):
+        yield int(index) + 1
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= _MAX_SHOWN else value[:_MAX_SHOWN] + "…")
+
+
+def _blank(series: pd.Series) -> pd.Series:
+    return series.str.strip() == ""
+
+
+def _required(table: pd.DataFrame, columns: Mapping[str, bool], file: str) -> Iterator[Problem]:
+    for column, required in columns.items():
+        if required:
+            for row in _rows(_blank(table[column])):
+                yield Problem(file, row, column, "value is required")
+
+
+def _duplicates(table: pd.DataFrame, column: str, file: str) -> Iterator[Problem]:
+    values = table[column]
+    for row in _rows(values.duplicated(keep="first") & ~_blank(values)):
+        first = int(np.flatnonzero((values == values.iloc[row - 1]).to_numpy())[0]) + 1
+        yield Problem(file, row, column, f"duplicate {_shown(values.iloc[row - 1])} (first in row {first})")
+
+
+def _event_ids(events: pd.DataFrame, file: str) -> Iterator[Problem]:
+    ids = events["event_id"]
+    bad = ~ids.str.fullmatch(EVENT_ID_PATTERN.pattern) & ~_blank(ids)
+    for row in _rows(bad):
+        yield Problem(file, row, "event_id", f"{_shown(ids.iloc[row - 1])} is not a slug "
+                      "(lower-case letters, digits and hyphens, at most 80)")
+    yield from _duplicates(events, "event_id", file)
+
+
+def _vocabulary(table: pd.DataFrame, column: str, vocabulary: type, file: str) -> Iterator[Problem]:
+    allowed = [member.value for member in vocabulary]
+    values = table[column]
+    for row in _rows(~values.isin(allowed) & ~_blank(values)):
+        yield Problem(file, row, column, f"{_shown(values.iloc[row - 1])} is not one of: {', '.join(allowed)}")
+
+
+def parse_dates(values: pd.Series) -> pd.Series:
+    """ISO 8601 calendar dates (YYYY-MM-DD) as datetimes; anything else becomes NaT."""
+    text = values.where(values.str.fullmatch(r"\d{4}-\d{2}-\d{2}"), None)
+    return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+
+
+def _dates(events: pd.DataFrame, file: str) -> Iterator[Problem]:
+    parsed = {}
+    for column in ("start_date", "end_date"):
+        values = events[column]
+        parsed[column] = parse_dates(values)
+        for row in _rows(parsed[column].isna() & ~_blank(values)):
+            yield Problem(file, row, column, f"{_shown(values.iloc[row - 1])} is not a date (YYYY-MM-DD)")
+    for row in _rows(parsed["end_date"] < parsed["start_date"]):
+        yield Problem(file, row, "end_date", f"end {events['end_date'].iloc[row - 1]} is before start "
+                      f"{events['start_date'].iloc[row - 1]}")
+
+
+def _background_notes(events: pd.DataFrame, file: str) -> Iterator[Problem]:
+    background = events["date_basis"] == DateBasis.BACKGROUND.value
+    for row in _rows(background & _blank(events["date_note"])):
+        yield Problem(file, row, "date_note", "dates from background knowledge need a note saying where from")
+
+
+def _known(table: pd.DataFrame, column: str, known: set[str], file: str, message: str) -> Iterator[Problem]:
+    values = table[column]
+    for row in _rows(~values.isin(known) & ~_blank(values)):
+        yield Problem(file, row, column, f"{_shown(values.iloc[row - 1])}: {message}")
+
+
+def _participants(events: pd.DataFrame, file: str) -> Iterator[Problem]:
+    for row, message in _per_value(events["participants"], _participant_messages):
+        yield Problem(file, row, "participants", message)
+
+
+def _participant_messages(cell: str) -> list[str]:
+    codes = split_list(cell)
+    messages = [f"{_shown(code)} is not an ISO 3166-1 alpha-3 code (e.g. RUS, CHN)" for code in codes
+                if not is_iso3(code)]
+    return messages + [f"{code} is listed twice" for code in sorted({c for c in codes if codes.count(c) > 1})]
+
+
+def _sources(events: pd.DataFrame, file: str) -> Iterator[Problem]:
+    def check(cell: str) -> list[str]:
+        return [f"empty item in {_shown(cell)} (separate outlets with {LIST_SEPARATOR!r})"] \
+            if "" in split_list(cell) else []
+
+    for row, message in _per_value(events["sources"], check):
+        yield Problem(file, row, "sources", message)
+
+
+def _per_value(values: pd.Series, check: Callable[[str], list[_T]]) -> Iterator[tuple[int, _T]]:
+    """(row, problem) for what ``check`` finds in each cell, in row order; each distinct value is checked
+    once, so a million rows with a few thousand distinct cells validate in a fraction of a second."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    yield from _per_code(codes, list(uniques), check)
+
+
+def _per_code(codes: np.ndarray, uniques: list, check: Callable[[Any], list[_T]]) -> Iterator[tuple[int, _T]]:
+    """:func:`_per_value` for cells already factorised: ``uniques[codes[i]]`` is the value of row i + 1."""
+    found = [check(value) for value in uniques]
+    bad = np.array([bool(items) for items in found] + [False], dtype=bool)  # code -1 (none) never happens
+    for row in _rows(bad[codes]):
+        yield from ((row, item) for item in found[codes[row - 1]])
+
+
+def _quotes(events: pd.DataFrame, file: str, seeds_dir: Path | Mapping[str, str]) -> Iterator[Problem]:
+    texts: dict[str, str | None] = {}  # seed -> its whitespace-normalised text, None if unreadable
+    where = "the seed files given" if isinstance(seeds_dir, Mapping) else str(seeds_dir)
+
+    def check(pair: tuple[str, str]) -> list[tuple[str, str]]:
+        quote, seed = pair
+        if not seed.strip():
+            return []
+        if "\x00" in seed or "/" in seed or "\\" in seed or Path(seed).name != seed or seed.startswith("."):
+            return [("seed", f"{_shown(seed)} must be a file name in {where}, not a path")]
+        if seed not in texts:
+            text = seeds_dir.get(seed) if isinstance(seeds_dir, Mapping) else _read_seed(seeds_dir / seed)
+            texts[seed] = None if text is None else " ".join(text.split())
+        if texts[seed] is None:
+            return [("seed", f"seed file {seed!r} not found in {where}")]
+        if quote.strip() and not _passages_in(quote, texts[seed]):
+            return [("quote", f"not found verbatim in seed {seed!r}: {_shown(quote)}")]
+        return []
+
+    quote_codes, quotes = pd.factorize(events["quote"].to_numpy(dtype=object))
+    seed_codes, seeds = pd.factorize(events["seed"].to_numpy(dtype=object))
+    codes, pairs = pd.factorize(quote_codes.astype(np.int64) * max(len(seeds), 1) + seed_codes)
+    uniques = [(quotes[pair // max(len(seeds), 1)], seeds[pair % max(len(seeds), 1)]) for pair in pairs]
+    for row, (column, message) in _per_code(codes, uniques, check):
+        yield Problem(file, row, column, message)
+
+
+def _read_seed(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _coordinate(places: pd.DataFrame, column: str, limit: float, file: str) -> Iterator[Problem]:
+    for row, cell in enumerate(places[column], start=1):
+        if not cell.strip():
+            continue
+        try:
+            value = float(cell)
+        except ValueError:
+            yield Problem(file, row, column, f"{_shown(cell)} is not a number")
+            continue
+        if not math.isfinite(value) or not -limit <= value <= limit:
+            yield Problem(file, row, column, f"{cell} is outside [-{limit:g}, {limit:g}]")
+
+
+def _precision(places: pd.DataFrame, file: str) -> Iterator[Problem]:
+    values = places["location_precision"]
+    for row in _rows(~values.isin(_PRECISION_CODES) & ~_blank(values)):
+        yield Problem(file, row, "location_precision",
+                      f"{_shown(values.iloc[row - 1])} is not a UCDP precision code (1 exact … 7 water or airspace)")
+
+
+_PRECISION_CODES = frozenset(str(int(p)) for p in LocationPrecision)
+
+
+def _place_countries(places: pd.DataFrame, file: str) -> Iterator[Problem]:
+    water = str(int(LocationPrecision.WATER_OR_AIRSPACE))
+    for row, (code, precision) in enumerate(zip(places["country"], places["location_precision"],
+                                                strict=True), start=1):
+        if code.strip() and not is_iso3(code):
+            yield Problem(file, row, "country", f"{_shown(code)} is not an ISO 3166-1 alpha-3 code")
+        elif not code.strip() and precision in _PRECISION_CODES and precision != water:
+            yield Problem(file, row, "country",
+                          "required unless the place is open sea or airspace (precision 7)")

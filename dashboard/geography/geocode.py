@@ -1,0 +1,230 @@
+"""The geocoding chain: a persistent cache, the offline gazetteer, and — only when asked for — Nominatim.
+
+Built on geopy. The online geocoder is passed in (tests pass a fake), always wrapped in geopy's
+``RateLimiter`` (one request a second, Nominatim's usage policy) and called with a timeout. As in geopy,
+"not found" is ``None`` and a failing service raises (:class:`GeocodingError`, :class:`GeocodingTimeout`).
+
+Only online answers are cached: offline answers are recomputed every time, so a newer gazetteer shows up
+as a change to review instead of being masked by old entries.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+from geopy.exc import GeocoderServiceError, GeocoderTimedOut
+from geopy.extra.rate_limiter import RateLimiter
+from geopy.location import Location
+
+from ..dataset.schema import LocationPrecision
+from ..errors import GeocodingError, GeocodingTimeout
+from ..files import atomic_write_text
+from .countries import alpha2, alpha3, normalise_name
+from .gazetteer import GeocodeResult, OfflineGazetteer
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "MIN_DELAY_SECONDS",
+    "GeocodeCache",
+    "GeocoderChain",
+    "Unresolved",
+    "build_query",
+    "geocode_places",
+    "make_nominatim",
+    "parse_location",
+]
+
+MIN_DELAY_SECONDS = 1.0  # Nominatim's usage policy: at most one request per second
+DEFAULT_TIMEOUT = 10.0
+# After this many failures in a row (no network, service down) the rest of a run stays offline: waiting out a
+# timeout for every remaining place helps nobody.
+MAX_CONSECUTIVE_FAILURES = 3
+CACHE_VERSION = 1
+
+# Nominatim's addresstype (or type) -> UCDP precision. Unknown kinds fall to "wider region": when in doubt,
+# claim less precision, not more.
+_NOMINATIM_PRECISION: dict[str, LocationPrecision] = {
+    **dict.fromkeys(["house", "building", "amenity", "military", "aeroway", "road"], LocationPrecision.EXACT),
+    **dict.fromkeys(["city", "town", "village", "hamlet", "suburb", "neighbourhood", "quarter", "borough",
+                     "city_district", "municipality"], LocationPrecision.NEAR_NAMED_PLACE),
+    **dict.fromkeys(["county", "district"], LocationPrecision.ADM2),
+    **dict.fromkeys(["state", "province", "region"], LocationPrecision.ADM1),
+    "country": LocationPrecision.COUNTRY,
+    **dict.fromkeys(["sea", "ocean", "bay", "strait", "water"], LocationPrecision.WATER_OR_AIRSPACE),
+}
+
+
+class OnlineGeocoder(Protocol):
+    """What the chain needs of a geopy geocoder."""
+
+    def geocode(self, query: str, *, exactly_one: bool = True, timeout: float | None = None,
+                **kwargs: Any) -> Location | None: ...
+
+
+def make_nominatim(user_agent: str, *, timeout: float = DEFAULT_TIMEOUT) -> OnlineGeocoder:
+    """geopy's Nominatim with a real user agent. geopy itself refuses its default one."""
+    from geopy.geocoders import Nominatim
+
+    if not user_agent.strip():
+        raise GeocodingError("Nominatim needs a user agent naming your application and a contact")
+    return Nominatim(user_agent=user_agent, timeout=timeout)
+
+
+def build_query(name: str, country: str | None) -> dict[str, Any]:
+    """Keyword arguments for ``Nominatim.geocode``: the name, limited to the country when there is one."""
+    query: dict[str, Any] = {"query": name, "exactly_one": True, "addressdetails": True}
+    if country and (code := alpha2(country)):
+        query["country_codes"] = code.lower()
+    return query
+
+
+def parse_location(location: Location) -> GeocodeResult:
+    """A geopy ``Location`` from Nominatim as a result, with a precision read from its kind."""
+    raw = location.raw or {}
+    kind = raw.get("addresstype") or raw.get("type") or ""
+    precision = _NOMINATIM_PRECISION.get(kind, LocationPrecision.WIDER_REGION)
+    code = (raw.get("address") or {}).get("country_code", "")
+    source = f"Nominatim {raw.get('osm_type', '?')}/{raw.get('osm_id', '?')} ({kind or 'unknown kind'}): " \
+             f"{location.address}"
+    return GeocodeResult(location.address.split(",")[0], round(location.latitude, 5),
+                         round(location.longitude, 5), precision, alpha3(code), source)
+
+
+class GeocodeCache:
+    """Online answers by (name, country), kept in a JSON file that is only ever replaced whole."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._entries: dict[str, dict[str, Any]] | None = None
+
+    @staticmethod
+    def key(name: str, country: str | None) -> str:
+        return f"{normalise_name(name)}|{country or ''}"
+
+    def get(self, name: str, country: str | None) -> GeocodeResult | None:
+        entry = self._load().get(self.key(name, country))
+        if entry is None:
+            return None
+        return GeocodeResult(**{**entry, "precision": LocationPrecision(entry["precision"])})
+
+    def put(self, name: str, country: str | None, result: GeocodeResult) -> None:
+        self._load()[self.key(name, country)] = {**asdict(result), "precision": int(result.precision)}
+        self.save()
+
+    def save(self) -> None:
+        """Write atomically: a temporary file in the same folder, then a rename over the old file."""
+        payload = {"version": CACHE_VERSION, "entries": dict(sorted(self._load().items()))}
+        atomic_write_text(self.path, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+
+    def _load(self) -> dict[str, dict[str, Any]]:
+        if self._entries is None:
+            self._entries = self._read()
+        return self._entries
+
+    def _read(self) -> dict[str, dict[str, Any]]:
+        if not self.path.exists():
+            return {}
+        try:
+            payload = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise GeocodingError(f"{self.path}: unreadable geocoding cache ({exc}); fix or delete it") from exc
+        if not isinstance(payload, dict) or payload.get("version") != CACHE_VERSION:
+            raise GeocodingError(f"{self.path}: not a version {CACHE_VERSION} geocoding cache; delete it")
+        # Re-fold the keys: a cache written when names were folded differently (before accents and hyphens
+        # were folded) still answers for the same names. Two old keys that now fold alike ("leon", "león") were
+        # answers for what is now one query; the later one is kept.
+        return {self.key(*key.rpartition("|")[::2]): entry for key, entry in payload.get("entries", {}).items()}
+
+
+@dataclass
+class GeocoderChain:
+    """Cache, then the offline gazetteer, then the online geocoder if one was given."""
+
+    gazetteer: OfflineGazetteer
+    cache: GeocodeCache | None = None
+    online: OnlineGeocoder | None = None
+    min_delay_seconds: float = MIN_DELAY_SECONDS
+    timeout: float = DEFAULT_TIMEOUT
+    max_failures: int = MAX_CONSECUTIVE_FAILURES
+
+    def __post_init__(self) -> None:
+        self._call: Callable[..., Location | None] | None = None
+        self._failures = 0
+        if self.online is not None:
+            # Errors must reach us: swallowing them would turn an outage into "not found".
+            self._call = RateLimiter(self.online.geocode, min_delay_seconds=self.min_delay_seconds,
+                                     max_retries=0, swallow_exceptions=False)
+
+    def resolve(self, name: str, country: str | None = None) -> GeocodeResult | None:
+        """Coordinates for ``name``; None when no source knows it; raises when the online service fails."""
+        if self.cache is not None and (hit := self.cache.get(name, country)):
+            return hit
+        if result := self.gazetteer.lookup(name, country):
+            return result
+        if self._call is None:
+            return None
+        if self._failures >= self.max_failures:
+            raise GeocodingError(f"online geocoder not asked for {name!r}: it failed {self._failures} times in a row")
+        result = self._resolve_online(name, country)
+        if result is not None and self.cache is not None:
+            self.cache.put(name, country, result)
+        return result
+
+    def _resolve_online(self, name: str, country: str | None) -> GeocodeResult | None:
+        try:
+            location = self._call(**build_query(name, country), timeout=self.timeout)
+        except GeocoderTimedOut as exc:
+            self._failures += 1
+            raise GeocodingTimeout(f"online geocoder timed out after {self.timeout:g} s on {name!r}") from exc
+        except GeocoderServiceError as exc:
+            self._failures += 1
+            raise GeocodingError(f"online geocoder failed on {name!r}: {exc}") from exc
+        self._failures = 0
+        return None if location is None else parse_location(location)
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A place the chain could not resolve, and why (not found, or the service's error)."""
+
+    row: int
+    place: str
+    reason: str
+
+
+def geocode_places(places: pd.DataFrame, chain: GeocoderChain, *, refresh: bool = False,
+                   progress: Callable[[Iterable[int]], Iterable[int]] = iter,
+                   ) -> tuple[pd.DataFrame, list[Unresolved]]:
+    """Fill the coordinates, precision, country and provenance of places that lack coordinates.
+
+    ``places`` is a raw places table (strings). With ``refresh`` every place is resolved again. A country
+    already in the table is kept and used as a hint. ``progress`` wraps the row iterator (e.g. ``tqdm``).
+    Returns the new table and the places left unresolved; the input is not changed.
+    """
+    table = places.copy()
+    unresolved: list[Unresolved] = []
+    todo = [i for i in range(len(table)) if refresh or not _has_coordinates(table.iloc[i])]
+    for i in progress(todo):
+        name, hint = table.at[i, "place"], table.at[i, "country"].strip() or None
+        try:
+            result = chain.resolve(name, hint)
+        except GeocodingError as exc:
+            unresolved.append(Unresolved(i + 1, name, str(exc)))
+            continue
+        if result is None:
+            unresolved.append(Unresolved(i + 1, name, "not found" + ("" if chain.online else
+                                                                     " offline (try --online)")))
+            continue
+        table.loc[i, ["latitude", "longitude", "location_precision", "country", "coord_source"]] = [
+            f"{result.latitude:.5f}", f"{result.longitude:.5f}", str(int(result.precision)),
+            hint or result.country, result.source]
+    return table, unresolved
+
+
+def _has_coordinates(row: pd.Series) -> bool:
+    return bool(str(row["latitude"]).strip() and str(row["longitude"]).strip())

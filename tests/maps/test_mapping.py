@@ -1,0 +1,392 @@
+"""build_map and its parts: one marker per event, local assets only, honest place precision, escaped provenance,
+and a base map whose script never changes (streamlit-folium remounts the map when it does)."""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import folium
+import folium.plugins
+import pandas as pd
+import pytest
+from branca.element import Element
+
+from dashboard.dataset.loading import load_events
+from dashboard.dataset.schema import EventType, event_type_label
+from dashboard.geography.countries import country_name
+from dashboard.geography.gazetteer import OfflineGazetteer
+from dashboard.maps.assets import ASSET_FILES, MAP_CSS, MAP_JS, external_links
+from dashboard.maps.mapping import (
+    DEFAULT_VIEW,
+    EVENT_COLORS,
+    MIN_ZOOM,
+    PRECISION_RADIUS_KM,
+    VIEW_MAX_ZOOM,
+    Legend,
+    MapContext,
+    build_base_map,
+    build_event_layers,
+    build_map,
+    data_view,
+    map_context,
+    popup_html,
+    precision_radius_km,
+    tooltip_text,
+)
+
+FOLIUM_ID = re.compile(r"_[0-9a-f]{32}")
+PAYLOAD = "<img src=x onerror=alert(1)>"
+ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
+WHITE = "#ffffff"
+
+
+@pytest.fixture(scope="module")
+def context() -> MapContext:
+    """The context the app builds: outlines, every outlined country's capital, and country sizes."""
+    return map_context(OfflineGazetteer())
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    return load_events()
+
+
+@pytest.fixture(scope="module")
+def full_map(events, context) -> folium.Map:
+    return build_map(events, context)
+
+
+@pytest.fixture(scope="module")
+def rendered(full_map) -> str:
+    return full_map.get_root().render()
+
+
+def walk(element: Element) -> Iterator[Element]:
+    """The element and everything below it in the folium tree."""
+    yield element
+    for child in element._children.values():
+        yield from walk(child)
+
+
+def of_type(roots: list[Any], kind: type) -> list[Any]:
+    return [element for root in roots for element in walk(root) if type(element) is kind]
+
+
+def one_event(events: pd.DataFrame, event_id: str, **changes: Any) -> pd.DataFrame:
+    """The row of ``event_id`` as a one-row frame, with some cells replaced."""
+    row = events[events["event_id"] == event_id].reset_index(drop=True)
+    for column, value in changes.items():
+        row[column] = [value]
+    return row
+
+
+def first_row(frame: pd.DataFrame) -> Any:
+    return next(frame.itertuples(index=False))
+
+
+# ---------------------------------------------------------------- markers and assets
+
+
+def test_one_circle_marker_per_event(events, full_map, rendered):
+    assert rendered.count("L.circleMarker(") == len(events)
+    clusters = of_type([full_map], folium.plugins.MarkerCluster)
+    assert len(clusters) == 1
+    assert len(of_type(clusters, folium.CircleMarker)) == len(events)  # every marker is clustered
+
+
+def test_an_empty_selection_draws_the_base_map_only(events, context):
+    rendered = build_map(events.iloc[0:0], context).get_root().render()
+    assert "L.circleMarker(" not in rendered and "L.polyline(" not in rendered
+    assert "map-legend" in rendered
+
+
+def test_nothing_is_loaded_from_the_internet(full_map, rendered, context):
+    assert external_links(full_map) == []
+    assert '<script src="http' not in rendered and '<script src="//' not in rendered
+    scripts = re.findall(r'<script src="([^"]+)"', rendered)
+    styles = re.findall(r'<link rel="stylesheet" href="([^"]+)"', rendered)
+    assert scripts and styles
+    assert all(url.startswith(context.asset_base) for url in scripts + styles), scripts + styles
+
+
+def test_the_marker_cluster_uses_local_assets_the_base_map_already_loads(events, context):
+    layers = build_event_layers(events, context)
+    (cluster,) = of_type(layers, folium.plugins.MarkerCluster)
+    links = [*cluster.default_js, *cluster.default_css]
+    assert links
+    for name, url in links:
+        assert url == context.asset_base + ASSET_FILES[name]
+    # streamlit-folium adds the event layers to a mounted map without loading new scripts: the base map must
+    # declare every asset they use.
+    base = build_base_map(context)
+    assert {name for name, _ in cluster.default_js} <= {name for name, _ in base.default_js} == set(MAP_JS)
+    assert {name for name, _ in cluster.default_css} <= {name for name, _ in base.default_css} == set(MAP_CSS)
+
+
+def test_asset_base_is_configurable(events, context):
+    local = MapContext(world=context.world, asset_base="/static/")
+    rendered = build_map(events, local).get_root().render()
+    assert re.findall(r'<script src="([^"]+)"', rendered) == ["/static/" + ASSET_FILES[name] for name in MAP_JS]
+
+
+# ---------------------------------------------------------------- participants
+
+
+def test_vostok_2022_has_a_line_from_each_participant_capital(events, context):
+    vostok = one_event(events, "vostok-2022")
+    participants = vostok.at[0, "participants"]
+    assert len(participants) == 8 and all(code in context.capitals for code in participants)
+    _, lines, _ = build_event_layers(vostok, context)
+    polylines = of_type([lines], folium.PolyLine)
+    assert len(polylines) == 8
+    for code, line in zip(participants, polylines, strict=True):
+        lat, lon = context.capitals[code]
+        assert line.locations[0][0] == pytest.approx([lat, lon], abs=1e-4)  # starts at the capital
+        assert line.locations[-1][-1] == pytest.approx([62.0, 135.0])  # ends at the event
+        (tooltip,) = of_type([line], folium.Tooltip)
+        title = "Vostok 2022 joint military drills in Russia&#x27;s Far East"
+        assert tooltip.text == f"{country_name(code)} → {title} (participant)"
+
+
+def test_participants_without_a_capital_get_no_line(events, context):
+    capitals = {code: point for code, point in context.capitals.items() if code not in ("NIC", "KGZ")}
+    _, lines, _ = build_event_layers(one_event(events, "vostok-2022"), MapContext(context.world, capitals))
+    assert len(of_type([lines], folium.PolyLine)) == 6
+
+
+def test_a_line_across_the_pacific_is_cut_at_the_antimeridian(events, context):
+    # Managua to the Russian Far East crosses ±180: drawn as two pieces on one world, not around it.
+    row = one_event(events, "vostok-2022", participants=("NIC",))
+    _, lines, _ = build_event_layers(row, context)
+    (line,) = of_type([lines], folium.PolyLine)
+    first, second = line.locations
+    assert all(-180 <= lon <= 180 for piece in line.locations for _, lon in piece)
+    assert abs(first[-1][1]) == abs(second[0][1]) == 180 and first[-1][0] == second[0][0]
+
+
+# ---------------------------------------------------------------- place precision
+
+
+@pytest.mark.parametrize(
+    ("event_id", "expected_km"),
+    [
+        ("pelosi-taipei-visit", None),  # Taipei, near a named place (UCDP 2): a filled point, no circle
+        ("china-mod-statement-2022", None),
+        ("kyiv-offensive-2022", None),
+        ("vostok-2022", PRECISION_RADIUS_KM[5]),  # wider region
+        ("vostok-2022-sea-of-japan", PRECISION_RADIUS_KM[7]),  # sea: no country, fixed radius
+        ("vostok-2022-pacific", PRECISION_RADIUS_KM[7]),
+        ("taiwan-maneuvers-2022", "TWN"),  # country only: the country's own size
+        ("belarus-troop-buildup-2022", "BLR"),
+        ("russia-invades-ukraine-2022", "UKR"),
+    ],
+)
+def test_imprecise_places_get_a_dashed_extent_and_a_hollow_marker(events, context, event_id, expected_km):
+    row = one_event(events, event_id)
+    extents, _, markers = build_event_layers(row, context)
+    circles = of_type([extents], folium.Circle)
+    (marker,) = of_type([markers], folium.CircleMarker)
+    color = EVENT_COLORS[row.at[0, "event_type"]]
+    if expected_km is None:
+        assert circles == []
+        assert marker.options["fillColor"] == color
+        return
+    radius_km = context.country_radius_km[expected_km] if isinstance(expected_km, str) else expected_km
+    (circle,) = circles
+    assert circle.options["radius"] == pytest.approx(radius_km * 1000)
+    assert circle.options["dashArray"] == "6 6" and circle.options["interactive"] is False
+    assert circle.location == [row.at[0, "latitude"], row.at[0, "longitude"]]
+    assert marker.options["fillColor"] == WHITE and marker.options["color"] == color  # a ring, not a dot
+
+
+@pytest.mark.parametrize(
+    ("precision", "has_extent"),
+    [
+        (1, False),  # exact
+        (2, False),  # near a named place: the threshold, still a point
+        (3, True),  # ADM2: the first imprecise level
+        (4, True),
+    ],
+)
+def test_the_precise_imprecise_threshold(events, context, precision, has_extent):
+    row = one_event(events, "kyiv-offensive-2022", location_precision=precision)
+    extents, _, markers = build_event_layers(row, context)
+    (marker,) = of_type([markers], folium.CircleMarker)
+    assert bool(of_type([extents], folium.Circle)) is has_extent
+    assert (marker.options["fillColor"] == WHITE) is has_extent
+
+
+def test_country_extent_comes_from_the_country_size(events, context):
+    radii = context.country_radius_km
+    assert radii["RUS"] > radii["UKR"] > radii["TWN"]
+    for code in ("RUS", "UKR", "TWN"):
+        row = one_event(events, "russia-invades-ukraine-2022", place_country=code)
+        (circle,) = of_type([build_event_layers(row, context)[0]], folium.Circle)
+        assert circle.options["radius"] == pytest.approx(radii[code] * 1000)
+
+
+@pytest.mark.parametrize(
+    ("precision", "country", "expected"),
+    [
+        (1, "UKR", None),  # exact: no extent at all
+        (2, "UKR", 25.0),
+        (3, "UKR", 75.0),
+        (4, "UKR", 250.0),
+        (5, "RUS", 800.0),  # a region is not the whole country, even inside one
+        (6, "UKR", 426.8),  # country: from the country's size …
+        (6, "XKX", 300.0),  # … or a default when the outlines lack the country
+        (7, "", 600.0),  # open sea
+        (9, "", 800.0),  # an unknown code is treated as a wider region, never as precise
+    ],
+)
+def test_precision_radius_km(precision, country, expected):
+    assert precision_radius_km(precision, country, {"UKR": 426.8, "RUS": 2332.1}) == expected
+
+
+# ---------------------------------------------------------------- popups, tooltips, legend
+
+
+@pytest.mark.parametrize(
+    ("event_id", "fragments"),
+    [
+        ("vostok-2022", [
+            "Vostok 2022 joint military drills in Russia's Far East",  # title
+            "Military exercise · vostok-2022",
+            "When: 30 Aug 2022 – 5 Sep 2022 (known to the day; from the article)",  # dates, precision, basis
+            "Where: Russian Far East — wider region (UCDP 5)",  # place with its precision label
+            "Russia (RUS), China (CHN), Kazakhstan (KAZ)", "Nicaragua (NIC), Belarus (BLR)",
+            "Cited outlet: TASS, Al Jazeera",
+            "Source: 000_0441dc0ab698eb74.txt",  # the seed file
+            "Notes: Over 50,000 troops (TASS).",
+        ]),
+        ("us-state-department-remarks", [
+            "17 Aug 2022 – 30 Aug 2022 (known to the month; from background knowledge)",
+            "Not dated in the article",  # the date note says where background dates come from
+            "Washington — near a named place (≈25 km) (UCDP 2)",
+            "Participants: United States (USA)", "Cited outlet: Al Jazeera",
+        ]),
+        ("russia-invades-ukraine-2022", [
+            "When: 24 Feb 2022 (known to the day",  # one day: no range
+            "Where: Ukraine — country only (UCDP 6)",
+            "Cited outlet: no outlet named",  # no source: said, not left blank
+        ]),
+        ("vostok-2022-sea-of-japan", ["Sea of Japan — sea, ocean or airspace (UCDP 7)"]),
+    ],
+)
+def test_popup_holds_everything_needed_to_cite_the_event(events, event_id, fragments):
+    row = first_row(one_event(events, event_id))
+    text = html.unescape(re.sub(r"<[^>]+>", "", popup_html(row)))
+    for fragment in fragments:
+        assert fragment in text
+    assert row.quote in text  # verbatim, elisions and typographic apostrophes included
+    assert row.coord_source in text
+
+
+def test_tooltip_ends_with_the_event_id_the_app_reads_back(events):
+    row = first_row(one_event(events, "vostok-2022"))
+    assert tooltip_text(row) == "Vostok 2022 joint military drills in Russia&#x27;s Far East [vostok-2022]"
+
+
+@pytest.mark.parametrize(
+    "column",
+    ["title", "quote", "notes", "place", "date_note", "coord_source", "seed"],
+)
+def test_text_fields_are_escaped_in_popup_and_map(events, context, column):
+    row = one_event(events, "vostok-2022", **{column: PAYLOAD})
+    popup = popup_html(first_row(row))
+    assert ESCAPED in popup and PAYLOAD not in popup
+    assert PAYLOAD not in build_map(row, context).get_root().render()
+
+
+def test_sources_and_title_are_escaped_in_tooltips_and_lines(events, context):
+    row = one_event(events, "vostok-2022", title=PAYLOAD, sources=(PAYLOAD, "TASS"))
+    assert tooltip_text(first_row(row)) == f"{ESCAPED} [vostok-2022]"
+    assert f"Cited outlet:</b> {ESCAPED}, TASS" in popup_html(first_row(row))
+    rendered = build_map(row, context).get_root().render()
+    assert PAYLOAD not in rendered
+    assert rendered.count(ESCAPED) == 2 + 1 + 8  # popup (title, outlet), marker tooltip, 8 line tooltips
+
+
+@pytest.mark.parametrize(
+    ("value", "escaped"),
+    [
+        ("`); alert(1); (`", "&#96;); alert(1); (&#96;"),  # a backtick would end folium's template literal
+        ("${alert(1)}", "&#36;{alert(1)}"),  # …and ${} inside one runs code
+        ("C:\\users\\x", "C:&#92;users&#92;x"),  # \u or \x there is a syntax error that blanks the map
+        ("US$ 5 billion", "US&#36; 5 billion"),  # harmless text is shown as it is
+    ],
+    ids=["backtick", "interpolation", "backslash", "dollar"],
+)
+def test_text_cannot_break_out_of_folium_template_literals(events, context, value, escaped):
+    row = one_event(events, "vostok-2022", title=value, quote=value)
+    assert escaped in popup_html(first_row(row)) and escaped in tooltip_text(first_row(row))
+    assert html.unescape(escaped) == value  # the reader sees the same text
+    rendered = build_map(row, context).get_root().render()
+    assert value not in rendered
+    assert rendered.count(escaped) == 2 + 1 + 8  # popup (title, quote), marker tooltip, 8 line tooltips
+
+
+def test_base_map_script_is_the_same_every_time(context):
+    first, second = (build_base_map(context).get_root().render() for _ in range(2))
+    assert FOLIUM_ID.search(first)  # the ids are there, and random …
+    assert FOLIUM_ID.sub("_ID", first) == FOLIUM_ID.sub("_ID", second)  # … and nothing else differs
+
+
+def test_legend_lists_every_event_type(context):
+    legend = Legend(EVENT_COLORS)
+    assert set(EVENT_COLORS) == set(EventType)
+    for kind, color in EVENT_COLORS.items():
+        assert f"<i style='background:{color}'></i>{event_type_label(kind)}" in legend.html
+    assert "dashed circle" in legend.html  # the symbols are explained too
+    rendered = build_base_map(context).get_root().render()  # no events: every label comes from the legend
+    assert all(event_type_label(kind) in rendered for kind in EventType)
+
+
+def test_legend_labels_are_escaped():
+    assert "<i style='background:#000'></i>&lt;b&gt;<br>" in Legend({"<b>": "#000"}).html
+
+
+
+
+def test_a_clicked_tooltip_gives_back_only_an_event_id(events, context):
+    from dashboard.maps.mapping import event_id_from_tooltip
+
+    row = events.iloc[0]
+    tricky = row.copy()
+    tricky["title"] = "Drills [kyiv-offensive-2022]"  # a title that looks like an id
+    assert event_id_from_tooltip(html.unescape(tooltip_text(tricky))) == row["event_id"]
+    _, lines, _ = build_event_layers(events.iloc[[0]].assign(title="Drills [kyiv-offensive-2022]"),
+                                                 context)
+    line_tips = [html.unescape(child.text) for child in walk(lines) if isinstance(child, folium.Tooltip)]
+    assert line_tips and all(event_id_from_tooltip(tip) is None for tip in line_tips)
+
+
+def _in_view(lat: float, lon: float, view: tuple[tuple[float, float], int], width: int, height: int) -> bool:
+    """Whether a point lies inside a Web Mercator map of ``width`` x ``height`` pixels at ``view``."""
+    (centre_lat, centre_lon), zoom = view
+    scale = 256 * 2**zoom
+
+    def pixel(la: float, lo: float) -> tuple[float, float]:
+        y = math.log(math.tan(math.pi / 4 + math.radians(la) / 2))
+        return (lo + 180) / 360 * scale, (1 - y / math.pi) / 2 * scale
+
+    (x, y), (cx, cy) = pixel(lat, lon), pixel(centre_lat, centre_lon)
+    return abs(x - cx) <= width / 2 and abs(y - cy) <= height / 2
+
+
+def test_the_map_opens_on_every_event(events):
+    view = data_view(events, width_px=900, height_px=560)  # about the app's map (its width follows the page)
+    assert all(_in_view(la, lo, view, 900, 560) for la, lo in zip(events["latitude"], events["longitude"], strict=True))
+    assert view[1] >= MIN_ZOOM
+
+
+def test_the_view_of_one_place_and_of_nothing(events):
+    kyiv = events[events["place"] == "Kyiv"]
+    (lat, lon), zoom = data_view(kyiv)
+    assert (lat, lon, zoom) == (pytest.approx(kyiv["latitude"].iloc[0], abs=1e-4),
+                                pytest.approx(kyiv["longitude"].iloc[0], abs=1e-4), VIEW_MAX_ZOOM)
+    assert data_view(events.iloc[:0]) == DEFAULT_VIEW

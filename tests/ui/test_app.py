@@ -1,0 +1,171 @@
+"""The Streamlit app under AppTest: it runs, each filter changes the table as the core says, downloads are
+exactly the filtered table, the URL carries the state, and the map component loads nothing from the internet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit.testing.v1.app_test as app_test_module
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from dashboard.dataset.export import to_csv, to_geojson
+from dashboard.dataset.filters import filter_events
+from dashboard.dataset.loading import load_events
+from dashboard.maps.mapping import data_view
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "ui" / "app.py")
+
+
+class RecordingStorage(MemoryMediaFileStorage):
+    """The media storage AppTest uses, remembered so a test can read what a download button serves."""
+
+    latest: RecordingStorage | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        RecordingStorage.latest = self
+
+
+@pytest.fixture
+def app(monkeypatch) -> AppTest:
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingStorage)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    return load_events()
+
+
+def table_ids(at: AppTest) -> list[str]:
+    """The event ids in the app's events table (not the upload's problems table); [] when it is not shown."""
+    tables = [frame.value for frame in at.dataframe if "ID" in frame.value.columns]
+    return list(tables[0]["ID"]) if tables else []
+
+
+def download(at: AppTest, label: str) -> bytes:
+    button = next(b for b in at.get("download_button") if b.label == label)
+    file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
+    return RecordingStorage.latest.get_file(file_id).content
+
+
+def component_args(at: AppTest) -> dict:
+    component = next(e for e in at.main if getattr(e, "type", None) == "component_instance")
+    return json.loads(component.proto.json_args)
+
+
+def test_runs_and_shows_everything(app, events):
+    assert app.title[0].value == "News events map"
+    assert [m.value for m in app.metric][:3] == [str(len(events)), str(events["place"].nunique()), "11"]
+    assert sorted(table_ids(app)) == sorted(events["event_id"])
+    assert len(app.get("vega_lite_chart")) == 1
+    args = component_args(app)  # the map opens on the whole dataset, wherever it is
+    assert (tuple(args["center"]), args["zoom"]) == data_view(events)
+
+
+@pytest.mark.parametrize(
+    ("widget", "value", "core"),
+    [
+        ("countries", ["TWN"], {"countries": ["TWN"]}),
+        ("countries", ["NIC", "UKR"], {"countries": ["NIC", "UKR"]}),
+        ("types", ["armed_conflict"], {"event_types": ["armed_conflict"]}),
+        ("sources", ["Al Jazeera"], {"sources": ["Al Jazeera"]}),
+    ],
+)
+def test_each_multiselect_filters_as_the_core_says(app, events, widget, value, core):
+    app.multiselect(key=widget).set_value(value).run()
+    expected = filter_events(events, **core)
+    assert 0 < len(expected) < len(events)
+    assert table_ids(app) == list(expected["event_id"])
+    assert app.metric[0].value == str(len(expected))
+
+
+def test_date_slider_filters_by_overlap(app, events):
+    app.slider(key="dates").set_value((dt.date(2022, 8, 1), dt.date(2022, 8, 31))).run()
+    expected = filter_events(events, start="2022-08-01", end="2022-08-31")
+    assert table_ids(app) == list(expected["event_id"]) and 0 < len(expected) < len(events)
+
+
+def test_text_search_filters(app, events):
+    app.text_input(key="text").set_value("Kyiv").run()
+    assert table_ids(app) == list(filter_events(events, text="Kyiv")["event_id"])
+
+
+def test_no_match_shows_a_message_and_empty_downloads(app):
+    app.text_input(key="text").set_value("no such thing anywhere").run()
+    assert not app.exception and any("No events match" in i.value for i in app.info)
+    assert download(app, "Download CSV").decode().count("\n") == 1  # the header only
+
+
+def test_downloads_are_exactly_the_filtered_table(app, events):
+    app.multiselect(key="countries").set_value(["CHN"]).run()
+    filtered = filter_events(events, countries=["CHN"])
+    csv_bytes = download(app, "Download CSV")
+    assert csv_bytes == to_csv(filtered)
+    assert list(pd.read_csv(io.BytesIO(csv_bytes))["event_id"]) == list(filtered["event_id"])
+    geojson = json.loads(download(app, "Download GeoJSON"))
+    assert geojson == json.loads(to_geojson(filtered))
+    assert [f["id"] for f in geojson["features"]] == list(filtered["event_id"])
+
+
+def test_reset_restores_everything(app, events):
+    app.multiselect(key="countries").set_value(["TWN"]).run()
+    app.button[0].click().run()
+    assert len(table_ids(app)) == len(events)
+
+
+def test_filter_state_goes_into_the_url(app):
+    app.multiselect(key="countries").set_value(["RUS", "CHN"]).run()
+    app.text_input(key="text").set_value("drills").run()
+    assert app.query_params["country"] == ["RUS", "CHN"] and app.query_params["q"] in ("drills", ["drills"])
+
+
+def test_a_shared_url_reopens_the_view(events):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"country": ["TWN"], "from": "2022-08-01", "to": "2022-08-31"})
+    at.run()
+    expected = filter_events(events, countries=["TWN"], start="2022-08-01", end="2022-08-31")
+    assert table_ids(at) == list(expected["event_id"]) and not at.warning
+
+
+def test_bad_url_parameters_are_ignored_with_a_notice(events):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"country": ["ATL"], "from": "yesterday", "type": "<script>"})
+    at.run()
+    assert not at.exception
+    notices = " ".join(w.value for w in at.warning)
+    assert "'ATL'" in notices and "'from' is not a date" in notices and "'type'" in notices
+    assert len(table_ids(at)) == len(events)
+
+
+def test_map_component_loads_nothing_from_the_internet(app):
+    args = component_args(app)
+    links = args["js_links"] + args["css_links"]
+    assert links and not [link for link in links if "://" in link or link.startswith("//")]
+    assert any(link.endswith("leaflet.js") for link in args["js_links"])
+    assert "https://" not in args["header"] and "<script src" not in args["header"]
+
+
+def test_map_layers_follow_the_filters(app):
+    all_layers = component_args(app)["feature_group"]
+    app.multiselect(key="countries").set_value(["TWN"]).run()
+    taiwan_layers = component_args(app)["feature_group"]
+    assert taiwan_layers.count("L.circleMarker(") == 2 < all_layers.count("L.circleMarker(")
+
+
+def test_url_parameters_cannot_inject_markdown():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"country": ["![x](//evil.example/p.png)"], "q": "$5 bn and $3 bn"})
+    at.run()
+    notice = " ".join(w.value for w in at.warning)
+    assert r"\!\[x\]\(//evil\.example/p\.png\)" in notice  # shown as text: no image is fetched
+    assert not at.exception

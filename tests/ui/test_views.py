@@ -1,0 +1,144 @@
+"""Views for people: headline figures, the table as shown, and the timeline whose bars include their last day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+import pytest
+
+from dashboard.dataset.filters import filter_events
+from dashboard.dataset.loading import load_events
+from dashboard.dataset.schema import event_type_label
+from dashboard.maps.mapping import EVENT_COLORS
+from dashboard.ui.views import Summary, summarize, table_view, timeline_chart
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    return load_events()
+
+
+def subset(events: pd.DataFrame, *ids: str) -> pd.DataFrame:
+    return events[events["event_id"].isin(ids)]
+
+
+# ---------------------------------------------------------------- summarize
+
+
+def test_summary_of_the_dataset(events):
+    codes = {c for cs in events["participants"] for c in cs} | set(events["place_country"])
+    summary = summarize(events)
+    assert summary == Summary(events=len(events), places=events["place"].nunique(), countries=len(codes - {""}),
+                              first=pd.Timestamp("2018-01-01"), last=pd.Timestamp("2022-09-05"))
+    assert (summary.events, summary.places, summary.countries) == (12, 10, 11)
+
+
+@pytest.mark.parametrize(
+    ("ids", "places", "countries"),
+    [
+        (["taiwan-maneuvers-2022"], 1, 2),  # CHN takes part; TWN counts as the place's country
+        (["vostok-2022-sea-of-japan"], 1, 2),  # the sea has no country: RUS and CHN only
+        (["vostok-2022", "vostok-2018"], 1, 8),  # one place counted once; participants counted once
+        (["pelosi-taipei-visit", "taiwan-maneuvers-2022"], 2, 3),  # Taipei and Taiwan: two places, one TWN
+    ],
+)
+def test_summary_counts_distinct_places_and_countries(events, ids, places, countries):
+    summary = summarize(subset(events, *ids))
+    assert (summary.events, summary.places, summary.countries) == (len(ids), places, countries)
+
+
+def test_summary_dates_span_the_selection(events):
+    summary = summarize(subset(events, "belarus-troop-buildup-2022", "kyiv-offensive-2022"))
+    assert (summary.first, summary.last) == (pd.Timestamp("2022-01-17"), pd.Timestamp("2022-04-02"))
+
+
+def test_summary_of_no_events(events):
+    assert summarize(filter_events(events, text="nothing like this")) == Summary(0, 0, 0, None, None)
+
+
+# ---------------------------------------------------------------- table_view
+
+
+def test_table_has_readable_columns_and_keeps_the_index(events):
+    selection = filter_events(events, text="vostok")
+    table = table_view(selection)
+    assert list(table.columns) == ["Event", "Type", "Start", "End", "Date known to", "Date from", "Place",
+                                   "Place precision", "Participants", "Cited outlet", "Quote", "Seed", "ID"]
+    assert table.index.equals(selection.index)  # the app highlights a row by the frame's index
+    assert list(table["ID"]) == list(selection["event_id"])
+
+
+@pytest.mark.parametrize(
+    ("event_id", "column", "expected"),
+    [
+        ("vostok-2022", "Participants", "Russia, China, Kazakhstan, Kyrgyzstan, Tajikistan, India, Nicaragua, Belarus"),
+        ("pelosi-taipei-visit", "Participants", "United States, Taiwan"),  # names people use, not ISO names
+        ("taiwan-maneuvers-2022", "Place precision", "country only"),
+        ("vostok-2022-sea-of-japan", "Place precision", "sea, ocean or airspace"),
+        ("kyiv-offensive-2022", "Place precision", "near a named place (≈25 km)"),
+        ("vostok-2022", "Type", "Military exercise"),
+        ("vostok-2022", "Cited outlet", "TASS, Al Jazeera"),
+        ("vostok-2022-pacific", "Cited outlet", ""),  # no outlet named
+        ("vostok-2022", "Start", dt.date(2022, 8, 30)),
+        ("vostok-2018", "End", dt.date(2018, 12, 31)),
+    ],
+)
+def test_table_cells(events, event_id, column, expected):
+    table = table_view(events).set_index("ID")
+    assert table.loc[event_id, column] == expected
+
+
+def test_table_shows_no_country_codes_and_plain_dates(events):
+    table = table_view(events)
+    assert not any(re.search(r"\b[A-Z]{3}\b", cell) for cell in table["Participants"])
+    for column in ("Start", "End"):
+        assert all(type(day) is dt.date for day in table[column])  # dates, not datetimes or timestamps
+
+
+def test_table_of_no_events(events):
+    table = table_view(events.iloc[0:0])
+    assert table.empty and "Participants" in table.columns
+
+
+# ---------------------------------------------------------------- timeline_chart
+
+
+def chart_records(spec: dict) -> list[dict]:
+    (records,) = spec["datasets"].values()
+    return records
+
+
+def test_timeline_bars_run_to_the_end_of_the_last_day(events):
+    spec = timeline_chart(events).to_dict()
+    (bars,) = [layer for layer in spec["layer"] if layer["mark"]["type"] == "bar"]
+    assert bars["encoding"]["x"]["field"] == "start" and bars["encoding"]["x2"]["field"] == "end"
+    records = chart_records(spec)
+    assert [r["id"] for r in records] == list(events["event_id"])
+    for record, row in zip(records, events.itertuples(index=False), strict=True):
+        assert pd.Timestamp(record["start"]) == row.start_date
+        assert pd.Timestamp(record["end"]) == row.end_date + pd.Timedelta(days=1)  # a one-day event has width
+
+
+def test_timeline_marks_starts_and_uses_the_map_colours(events):
+    spec = timeline_chart(events).to_dict()
+    (points,) = [layer for layer in spec["layer"] if layer["mark"]["type"] == "point"]
+    assert points["encoding"]["x"]["field"] == "start"
+    scale = spec["layer"][0]["encoding"]["color"]["scale"]
+    assert scale == {"domain": [event_type_label(k) for k in EVENT_COLORS], "range": list(EVENT_COLORS.values())}
+    assert spec["height"] == 24 * len(events)
+
+
+def test_timeline_of_no_events(events):
+    spec = timeline_chart(events.iloc[0:0]).to_dict()
+    assert chart_records(spec) == [] and spec["height"] == 80
+
+
+def test_events_with_the_same_title_keep_a_row_each_in_the_timeline():
+    from dashboard.dataset.loading import load_events
+
+    events = load_events().head(3).assign(title="Drills")
+    rows = timeline_chart(events).to_dict()["datasets"]
+    titles = {row["title"] for dataset in rows.values() for row in dataset}
+    assert titles == {f"Drills [{event_id}]" for event_id in events["event_id"]}
