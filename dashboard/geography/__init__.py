@@ -1,0 +1,1 @@
+"""Geography: ISO 3166 countries, divisions, the offline gazetteer, the geocoding chain and geometry."""
