@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["DATA_DIR", "EVENTS_PATH", "GEOCODE_CACHE_PATH", "PLACES_PATH", "REGIONS_PATH", "SEEDS_DIR",
+__all__ = ["CAPITALS_PATH", "DATA_DIR", "EVENTS_PATH", "GEOCODE_CACHE_PATH", "PLACES_PATH", "REGIONS_PATH", "SEEDS_DIR",
            "STATIC_DIR", "WORLD_PATH"]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -13,6 +13,7 @@ SEEDS_DIR = ROOT / "seeds"
 EVENTS_PATH = DATA_DIR / "events.csv"
 PLACES_PATH = DATA_DIR / "places.csv"
 REGIONS_PATH = DATA_DIR / "regions.csv"
+CAPITALS_PATH = DATA_DIR / "capitals.csv"  # built by scripts/build_capitals.py
 WORLD_PATH = DATA_DIR / "world.geojson"
 GEOCODE_CACHE_PATH = DATA_DIR / "geocode_cache.json"
 # Streamlit serves the folder named static beside the app script at /app/static/ (made at run time).

@@ -16,8 +16,12 @@ import pycountry
 __all__ = ["alpha2", "alpha3", "country_figure", "country_name", "find_country", "geonames_countries", "is_iso3",
            "normalise_name"]
 
-# Codes in common use that ISO 3166-1 has not assigned (user-assigned range), kept on purpose.
+# Codes in common use that ISO 3166-1 has not assigned (its user-assigned range), kept on purpose: Kosovo is "XKX"
+# for the EU, the IMF and the World Bank, in Natural Earth's outlines (data/world.geojson) and in our validator, and
+# "XK" in GeoNames and OpenStreetMap. This is the one place that knows them; pycountry has neither code.
 EXTRA_CODES: dict[str, str] = {"XKX": "Kosovo"}
+EXTRA_ALPHA2: dict[str, str] = {"XKX": "XK"}  # alpha-3 -> alpha-2, for each of EXTRA_CODES
+_EXTRA_ALPHA3 = {two: three for three, two in EXTRA_ALPHA2.items()}
 
 
 def normalise_name(name: str) -> str:
@@ -62,13 +66,17 @@ def country_figure(code: str, field: str) -> float:
 
 
 def alpha2(code: str) -> str | None:
-    """The alpha-2 code of an alpha-3 code ("RUS" -> "RU"), or None."""
+    """The alpha-2 code of an alpha-3 code ("RUS" -> "RU", "XKX" -> "XK"), or None."""
+    if code in EXTRA_ALPHA2:
+        return EXTRA_ALPHA2[code]
     country = pycountry.countries.get(alpha_3=code) if code else None
     return country.alpha_2 if country else None
 
 
 def alpha3(code: str) -> str:
-    """The alpha-3 code of an alpha-2 code, any case ("ru" -> "RUS"), or "" if unknown."""
+    """The alpha-3 code of an alpha-2 code, any case ("ru" -> "RUS", "xk" -> "XKX"), or "" if unknown."""
+    if code and code.upper() in _EXTRA_ALPHA3:
+        return _EXTRA_ALPHA3[code.upper()]
     country = pycountry.countries.get(alpha_2=code.upper()) if code else None
     return country.alpha_3 if country else ""
 

