@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,16 +22,38 @@ from typing import Any
 import pandas as pd
 
 from ..errors import Problem, UnreadableFileError
+from ..geography.countries import normalise_name
 from ..geography.gazetteer import OfflineGazetteer
 from ..geography.geocode import GeocoderChain, geocode_places
-from .loading import cell_text, check_csv_header, check_head, read_parquet, tidy_csv_table, typed_frame
-from .schema import EVENT_COLUMNS, LOADED_COLUMNS, PLACE_COLUMNS
+from .loading import (
+    SNIFF_BYTES,
+    cell_text,
+    check_columns,
+    check_head,
+    check_nesting,
+    csv_header,
+    read_parquet,
+    tidy_csv_table,
+    typed_frame,
+)
+from .schema import EVENT_COLUMNS, LOADED_COLUMNS, MAX_COLUMNS, PLACE_COLUMNS
 from .validation import validate_events, validate_places
 
-__all__ = ["MAX_BYTES", "MAX_CELL_CHARS", "Ingested", "ingest", "ingest_bytes", "ingest_path", "read_bytes"]
+__all__ = ["MAX_BYTES", "MAX_CELL_CHARS", "MAX_PLACE_NAMES", "MAX_ROWS", "UPLOAD_LIMIT_MB", "Ingested", "ingest",
+           "ingest_bytes", "ingest_path", "read_bytes"]
 
-MAX_BYTES = 100 * 1024 * 1024  # about 200k events with long quotes; beyond that, use Parquet and the CLI
+MAX_BYTES = 100 * 1024 * 1024  # about 200k events with long quotes; beyond that, serve the data (DASHBOARD_EVENTS)
+# The same limit in Streamlit's units for .streamlit/config.toml (server.maxUploadSize): the browser counts a
+# "MB" as 10**6 bytes (2**20 on Windows), the server as 2**20, so the least whole number admitting MAX_BYTES
+# everywhere; the few bytes more it lets through get the app's own message, with the limit in MiB.
+UPLOAD_LIMIT_MB = math.ceil(MAX_BYTES / 10**6)
+# Also the most uncompressed Parquet data: 1.5 MB of Parquet once expanded to 2 million rows and 1.2 GB.
+MAX_UNCOMPRESSED_BYTES = MAX_BYTES
+MAX_ROWS = 200_000  # what MAX_BYTES of real events holds; checked in well under two seconds on 2 cores
 MAX_CELL_CHARS = 20_000  # a quote of several paragraphs fits; a pasted article or a binary blob does not
+# Distinct place names looked up per upload: each costs ~1 ms in the gazetteer, and a table of places named
+# only is meant for a few hundred hand-made rows; beyond, rows must bring their coordinates.
+MAX_PLACE_NAMES = 1_000
 PLACE_FIELDS = ["latitude", "longitude", "location_precision", "place_country", "coord_source"]
 
 
@@ -80,12 +103,16 @@ def read_bytes(data: bytes, name: str) -> pd.DataFrame:
     if len(data) > MAX_BYTES:
         raise UnreadableFileError([_too_big(name, len(data))])
     if data.startswith(b"PAR1"):
-        return read_parquet(io.BytesIO(data), name)
+        return read_parquet(io.BytesIO(data), name, max_rows=MAX_ROWS, max_bytes=MAX_UNCOMPRESSED_BYTES)
     check_head(data, name)
+    if not data[:SNIFF_BYTES].lstrip().startswith((b"{", b"[", b"\xef\xbb\xbf{", b"\xef\xbb\xbf[")):
+        line = data[:data.find(b"\n") % (len(data) + 1)]  # the first line, or all if there is one
+        csv_header(line.decode("utf-8-sig", errors="replace"), name)  # refused before the whole file is decoded
     text = _decode(data, name)
     if not text.strip():
         raise UnreadableFileError([Problem(name, None, None, "the file is empty")])
     if text.lstrip().startswith(("{", "[")):
+        check_nesting(data, name)
         return _read_geojson(text, name)
     return _read_csv(text, name)
 
@@ -102,6 +129,8 @@ def ingest(table: pd.DataFrame, *, file: str, seeds: Path | Mapping[str, str],
         return Ingested(_empty(), missing, len(table))
     if table.empty:
         return Ingested(_empty(), [Problem(file, None, None, "no data rows: the file has a header only")], 0)
+    check_columns(table.columns, file)
+    _check_rows(len(table), file)
     table = table.reset_index(drop=True).astype(str)
     geometry = table.pop("_geometry") if "_geometry" in table.columns else pd.Series("", index=table.index)
     problems = _oversized(table, file)
@@ -128,6 +157,12 @@ def _too_big(name: str, size: int) -> Problem:
                    "(convert large datasets to Parquet and use the command line)")
 
 
+def _check_rows(rows: int, name: str) -> None:
+    if rows > MAX_ROWS:
+        raise UnreadableFileError([Problem(name, None, None, f"the table has {rows:,} rows; the limit is "
+                                           f"{MAX_ROWS:,} (serve larger datasets with DASHBOARD_EVENTS)")])
+
+
 def _decode(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8-sig")  # a byte-order mark, as spreadsheets write, is fine
@@ -139,12 +174,13 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def _read_csv(text: str, name: str) -> pd.DataFrame:
-    check_csv_header(text.lstrip().partition("\n")[0], name)
+    csv_header(text, name)
     try:
         table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL,
                             engine="python" if len(text) < 1_000_000 else "c")
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise UnreadableFileError([Problem(name, None, None, f"not a readable CSV file: {exc}")]) from None
+    _check_rows(len(table), name)  # after parsing: a quoted cell may hold newlines, so lines do not count rows
     return tidy_csv_table(table, name)
 
 
@@ -157,7 +193,15 @@ def _read_geojson(text: str, name: str) -> pd.DataFrame:
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection" \
             or not isinstance(document.get("features"), list):
         raise UnreadableFileError([Problem(name, None, None, "not a GeoJSON FeatureCollection")])
-    return pd.DataFrame([_feature_row(feature) for feature in document["features"]]).fillna("")
+    _check_rows(len(document["features"]), name)
+    rows, columns = [], set()
+    for feature in document["features"]:
+        rows.append(row := _feature_row(feature))
+        columns.update(row)
+        if len(columns) > MAX_COLUMNS + 1:  # each feature may bring its own properties: refused before the table
+            check_columns(sorted(columns), name)
+    check_columns(sorted(columns - {"_geometry"}), name)
+    return pd.DataFrame(rows).fillna("")
 
 
 def _feature_row(feature: Any) -> dict[str, str]:
@@ -204,21 +248,36 @@ def _places(table: pd.DataFrame, geometry: pd.Series, file: str,
 
 
 def _resolve_names(places: pd.DataFrame, rows: pd.Series, file: str, gazetteer: OfflineGazetteer) -> list[Problem]:
-    """Fill, in place, the rows of ``places`` that name a place without coordinates: each distinct (name, country)
-    is asked once, through the same chain and rules as ``python -m dashboard geocode``."""
-    wanted = places.loc[rows, ["place", "country"]].drop_duplicates()
-    asked = wanted.assign(latitude="", longitude="", location_precision="", coord_source="").reset_index(drop=True)
-    answers, unresolved = geocode_places(asked, GeocoderChain(gazetteer))
-    answers["coord_source"] = "offline gazetteer: " + answers["coord_source"]
-    missing = {asked.at[u.row - 1, "place"] for u in unresolved}
-    answers = answers.rename(columns={"country": "answer_country"}).assign(country=asked["country"])
-    merged = places.loc[rows, ["place", "country"]].reset_index().merge(answers, on=["place", "country"], how="left")
-    fields = ["latitude", "longitude", "location_precision", "coord_source"]
-    places.loc[merged["index"], fields] = merged[fields].to_numpy()
-    places.loc[merged["index"], "country"] = merged["answer_country"].to_numpy()
+    """Fill, in place, the rows of ``places`` that name a place without coordinates, through the same chain and
+    rules as ``python -m dashboard geocode``. Names the gazetteer folds alike ("Kyiv", "KYIV") are asked once,
+    and at most :data:`MAX_PLACE_NAMES` of them: the rows of any further name are told to give coordinates."""
+    wanted = places.loc[rows, ["place", "country"]]
+    keys = _name_keys(wanted)
+    asked = wanted.assign(key=keys.to_numpy()).drop_duplicates("key").head(MAX_PLACE_NAMES)
+    answers, unresolved = geocode_places(
+        asked.drop(columns="key").assign(latitude="", longitude="", location_precision="", coord_source="")
+        .reset_index(drop=True), GeocoderChain(gazetteer))
+    answers = answers.assign(key=asked["key"].to_numpy(), coord_source="offline gazetteer: " + answers["coord_source"])
+    missing = set(answers["key"].iloc[[u.row - 1 for u in unresolved]])
+    merged = pd.DataFrame({"index": wanted.index, "key": keys.to_numpy()}).merge(
+        answers.drop(columns="place"), on="key", how="left")
+    found = merged[merged["latitude"].notna() & ~merged["key"].isin(missing)]
+    fields = ["latitude", "longitude", "location_precision", "country", "coord_source"]
+    places.loc[found["index"], fields] = found[fields].to_numpy(dtype=object)
     return [Problem(file, int(i) + 1, "place", f"{places.at[i, 'place'][:60]!r} is not in the offline gazetteer: "
                     "give latitude, longitude and location_precision")
-            for i in merged.loc[merged["place"].isin(missing), "index"]]
+            for i in merged.loc[merged["key"].isin(missing), "index"]] + \
+        [Problem(file, int(i) + 1, "place", f"{places.at[i, 'place'][:60]!r} was not looked up: the table names "
+                 f"more than {MAX_PLACE_NAMES:,} places without coordinates; give latitude, longitude and "
+                 "location_precision") for i in merged.loc[merged["latitude"].isna(), "index"]]
+
+
+def _name_keys(wanted: pd.DataFrame) -> pd.Series:
+    """Each row's place as the gazetteer folds it, with its country hint; each distinct cell is folded once."""
+    cells = wanted["place"] + "\x00" + wanted["country"].str.strip()
+    codes, uniques = pd.factorize(cells.to_numpy(dtype=object))
+    folded = [normalise_name(name) + "|" + country for name, _, country in (u.partition("\x00") for u in uniques)]
+    return pd.Series(pd.Index(folded, dtype=object)[codes], index=wanted.index)
 
 
 def _conflicting_places(places: pd.DataFrame, file: str) -> list[Problem]:

@@ -6,9 +6,12 @@ tuples, and dates as datetimes; or raises :class:`DatasetError` listing every pr
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import math
+import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -17,11 +20,19 @@ import pandas as pd
 from ..errors import DatasetError, Problem, UnreadableFileError
 from ..paths import EVENTS_PATH, PLACES_PATH, SEEDS_DIR
 from .export import restore_formulas
-from .schema import EVENT_COLUMNS, LIST_SEPARATOR, LOADED_COLUMNS, PLACE_COLUMNS
+from .schema import (
+    EVENT_COLUMNS,
+    LIST_SEPARATOR,
+    LOADED_COLUMNS,
+    MAX_COLUMN_NAME_CHARS,
+    MAX_COLUMNS,
+    MAX_NESTING,
+    PLACE_COLUMNS,
+)
 from .validation import parse_dates, split_list, validate_events, validate_places
 
-__all__ = ["cell_text", "check_csv_header", "check_head", "load_events", "read_parquet", "read_table", "resolve_paths",
-           "strings_table", "tidy_csv_table", "typed_frame"]
+__all__ = ["cell_text", "check_columns", "check_csv_header", "check_head", "check_nesting", "csv_header", "load_events",
+           "read_parquet", "read_table", "resolve_paths", "strings_table", "tidy_csv_table", "typed_frame"]
 
 SNIFF_BYTES = 65_536  # how much of a file is looked at to tell what it is
 
@@ -54,6 +65,50 @@ def check_csv_header(header: str, name: str) -> None:
                                                    "the dataset's CSV uses commas")])
 
 
+def csv_header(text: str, name: str) -> list[str]:
+    """The column names in the first record of a CSV text, read alone (a huge file costs nothing more), and
+    checked by :func:`check_columns`."""
+    line = text.lstrip().partition("\n")[0]
+    check_csv_header(line, name)
+    check_columns([max(line.split(","), key=len)], name)  # before the csv module, which stops at 131,072
+    try:
+        names = [column.strip() for column in next(csv.reader(io.StringIO(text.lstrip(), newline="")), [])]
+    except csv.Error as exc:
+        raise UnreadableFileError([Problem(name, None, None, f"not a readable CSV file: {exc}")]) from None
+    check_columns(names, name)
+    return names
+
+
+def check_columns(names: Sequence[object], name: str) -> None:
+    """Raise :class:`UnreadableFileError` for more than :data:`MAX_COLUMNS` columns or a column name longer than
+    :data:`MAX_COLUMN_NAME_CHARS`: checked before the data is read, so neither costs anything."""
+    if len(names) > MAX_COLUMNS:
+        raise UnreadableFileError([Problem(name, None, None, f"the table has {len(names):,} columns; the limit is "
+                                           f"{MAX_COLUMNS}")])
+    for column in names:
+        if len(text := str(column)) > MAX_COLUMN_NAME_CHARS:
+            raise UnreadableFileError([Problem(name, None, None, f"a column name is {len(text):,} characters long "
+                                               f"({text[:40]!r}…); the limit is {MAX_COLUMN_NAME_CHARS}")])
+
+
+# JSON strings, whose brackets do not nest: removed before counting (the unrolled form runs at C speed).
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def check_nesting(data: bytes, name: str) -> None:
+    """Raise :class:`UnreadableFileError` if JSON ``data`` nests deeper than :data:`MAX_NESTING` levels: a linear
+    scan before parsing, as Python's parser would exhaust its recursion first."""
+    brackets = _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    if len(brackets) <= MAX_NESTING:
+        return
+    codes = np.frombuffer(brackets, dtype=np.uint8)
+    depth = np.cumsum(np.where((codes == ord("[")) | (codes == ord("{")), 1, -1), dtype=np.int64)
+    if depth.max() > MAX_NESTING:
+        raise UnreadableFileError([Problem(name, None, None, f"nested too deeply (more than {MAX_NESTING} levels "
+                                           "of arrays and objects)")])
+
+
 def resolve_paths(path: str | Path | None = None, places_path: str | Path | None = None) -> tuple[Path, Path]:
     """The events and places files for ``path``: the bundled data, a folder holding both, or an events file
     with ``places.csv`` beside it."""
@@ -76,7 +131,7 @@ def read_table(path: Path) -> pd.DataFrame:
         with path.open("rb") as handle:
             head = handle.read(SNIFF_BYTES)
         check_head(head, str(path))
-        check_csv_header(head.decode("utf-8-sig", errors="replace").lstrip().partition("\n")[0], str(path))
+        _check_head_row(head, str(path))
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except FileNotFoundError:
         raise UnreadableFileError([Problem(str(path), None, None, "file not found")]) from None
@@ -86,6 +141,16 @@ def read_table(path: Path) -> pd.DataFrame:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as exc:
         raise UnreadableFileError([Problem(str(path), None, None, f"not a readable CSV file ({exc})")]) from None
     return tidy_csv_table(table, str(path))
+
+
+def _check_head_row(head: bytes, name: str) -> None:
+    """:func:`csv_header` on a file's first bytes: a header within the limits fits in them."""
+    text = head.decode("utf-8-sig", errors="replace")
+    if len(head) == SNIFF_BYTES and "\n" not in text:
+        raise UnreadableFileError([Problem(name, None, None, f"the header row is longer than {SNIFF_BYTES:,} bytes; "
+                                           f"the limit is {MAX_COLUMNS} columns of at most {MAX_COLUMN_NAME_CHARS} "
+                                           "characters")])
+    csv_header(text, name)
 
 
 def tidy_csv_table(table: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -99,16 +164,45 @@ def tidy_csv_table(table: pd.DataFrame, name: str) -> pd.DataFrame:
     return restore_formulas(table.fillna(""))  # a short row leaves its last cells missing, not empty
 
 
-def read_parquet(source: Path | io.BytesIO, name: str) -> pd.DataFrame:
+def read_parquet(source: Path | io.BytesIO, name: str, *, max_rows: int | None = None,
+                 max_bytes: int | None = None) -> pd.DataFrame:
     """A Parquet table (a file or bytes) read as if it were CSV: large datasets load several times faster. Our
-    CSV export's formula protection is never in Parquet, so there is none to undo."""
+    CSV export's formula protection is never in Parquet, so there is none to undo.
+
+    Its footer is checked before any data is read: columns (count, names, nesting) always, and with ``max_rows``
+    and ``max_bytes`` its rows and uncompressed size, since a megabyte of Parquet can hold millions of rows.
+    """
     try:
+        _check_parquet_footer(source, name, max_rows=max_rows, max_bytes=max_bytes)
         table = pd.read_parquet(source)
+    except UnreadableFileError:
+        raise  # a ValueError too, but already worded
     except FileNotFoundError:
         raise UnreadableFileError([Problem(name, None, None, "file not found")]) from None
     except (OSError, ValueError, ImportError) as exc:  # pyarrow's ArrowInvalid is a ValueError
         raise UnreadableFileError([Problem(name, None, None, f"not a readable Parquet file ({exc})")]) from None
     return strings_table(table)
+
+
+def _check_parquet_footer(source: Path | io.BytesIO, name: str, *, max_rows: int | None,
+                          max_bytes: int | None) -> None:
+    import pyarrow.parquet as pq
+
+    metadata = pq.ParquetFile(source).metadata
+    if isinstance(source, io.BytesIO):
+        source.seek(0)
+    schema = metadata.schema
+    check_columns(schema.to_arrow_schema().names, name)
+    if any(schema.column(i).max_repetition_level > MAX_NESTING for i in range(metadata.num_columns)):
+        raise UnreadableFileError([Problem(name, None, None, f"nested too deeply (more than {MAX_NESTING} levels "
+                                           "of lists)")])
+    if max_rows is not None and metadata.num_rows > max_rows:
+        raise UnreadableFileError([Problem(name, None, None, f"the table has {metadata.num_rows:,} rows; the limit "
+                                           f"is {max_rows:,}")])
+    size = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+    if max_bytes is not None and size > max_bytes:
+        raise UnreadableFileError([Problem(name, None, None, f"the data is {size / 2**20:,.1f} MiB uncompressed; "
+                                           f"the limit is {max_bytes / 2**20:,.0f} MiB")])
 
 
 def strings_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -190,7 +284,8 @@ def typed_frame(frame: pd.DataFrame, *, extra: list[str]) -> pd.DataFrame:
     frame["location_precision"] = frame["location_precision"].astype(int)
     for column in ("participants", "sources"):
         frame[column] = _tuples(frame[column])
-    return frame[LOADED_COLUMNS + extra].reset_index(drop=True)
+    # An object Index: a plain list of names would become a fixed-width numpy array, as wide as the longest name.
+    return frame[pd.Index(LOADED_COLUMNS + extra, dtype=object)].reset_index(drop=True)
 
 
 def _tuples(cells: pd.Series) -> pd.Series:

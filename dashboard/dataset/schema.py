@@ -7,6 +7,7 @@ vocabularies from here.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
@@ -16,6 +17,11 @@ __all__ = [
     "EVENT_ID_PATTERN",
     "LIST_SEPARATOR",
     "LOADED_COLUMNS",
+    "MAX_COLUMNS",
+    "MAX_COLUMN_NAME_CHARS",
+    "MAX_DATE",
+    "MAX_NESTING",
+    "MIN_DATE",
     "PLACE_COLUMNS",
     "QUOTE_ELISION",
     "DateBasis",
@@ -107,6 +113,22 @@ LIST_SEPARATOR = ";"
 # found in the seed, in order.
 QUOTE_ELISION = " […] "
 EVENT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+# The dates the app can show. pandas keeps nanosecond datetimes only from 1677-09-21 to 2262-04-11, and
+# Streamlit's date slider sends microseconds since 1970 as JavaScript numbers, exact only within ±2**53 µs
+# (1685 to 2255): beyond either a valid-looking date breaks the app. Whole centuries well inside both leave
+# room for the slider's padding and cost no real event (the news we map is modern; forecasts stop long before).
+MIN_DATE = dt.date(1700, 1, 1)
+MAX_DATE = dt.date(2200, 12, 31)
+
+# Guards on any table, uploaded or served: our schema has 19 columns, so 200 leaves room for an analyst's own,
+# while 10,000 columns cost seconds per check; a header name is a word or two, and a megabyte-long one once cost
+# gigabytes where pandas widens names to fixed-width strings.
+MAX_COLUMNS = 200
+MAX_COLUMN_NAME_CHARS = 200
+# GeoJSON of ours nests 5 levels (collection, features, feature, geometry, coordinates); 400 levels exhausted
+# Python's recursion in the JSON parser.
+MAX_NESTING = 32
 
 # events.csv: column -> whether a value is required.
 EVENT_COLUMNS: dict[str, bool] = {

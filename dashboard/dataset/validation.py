@@ -7,6 +7,9 @@ allows, so a large file is validated in seconds, and every problem names its fil
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,6 +23,8 @@ from .schema import (
     EVENT_COLUMNS,
     EVENT_ID_PATTERN,
     LIST_SEPARATOR,
+    MAX_DATE,
+    MIN_DATE,
     PLACE_COLUMNS,
     QUOTE_ELISION,
     DateBasis,
@@ -28,8 +33,15 @@ from .schema import (
     LocationPrecision,
 )
 
-__all__ = ["quote_in_text", "split_list", "validate_events", "validate_places"]
+__all__ = ["MAX_SEED_CHARS", "quote_in_text", "split_list", "validate_events", "validate_places"]
 
+# A seed is one news article, tens of kilobytes; a book-sized one would make every quote check scan megabytes.
+MAX_SEED_CHARS = 1_000_000
+# Characters after a word start that key the index of a seed: long enough that few positions share a key.
+INDEX_KEY_CHARS = 8
+# A seed quoted this many times gets its index (costing about as much as that many plain searches); before, a
+# plain search is cheaper.
+INDEX_AFTER_SEARCHES = 16
 _MAX_SHOWN = 60  # characters of an offending value quoted back in a message
 _T = TypeVar("_T")
 
@@ -44,21 +56,62 @@ def quote_in_text(quote: str, text: str) -> bool:
 
     Runs of whitespace compare equal, so a quote may be rewrapped; nothing else may differ.
     """
-    return _passages_in(quote, " ".join(text.split()))
+    return _passages_in(quote, _Seed(" ".join(text.split())))
 
 
-def _passages_in(quote: str, haystack: str) -> bool:
-    """:func:`quote_in_text` on a text whose whitespace is already normalised (a seed is normalised once)."""
+def _passages_in(quote: str, seed: _Seed) -> bool:
+    """:func:`quote_in_text` on a seed whose whitespace is already normalised (a seed is normalised once)."""
     position = 0
     for passage in quote.split(QUOTE_ELISION.strip()):
         needle = " ".join(passage.split())
         if not needle:
             return False
-        found = haystack.find(needle, position)
+        found = seed.find(needle, position)
         if found < 0:
             return False
-        position = found + len(needle)
+        position = found + len(needle)  # the leftmost match leaves the most room for the passages after it
     return True
+
+
+class _Seed:
+    """A whitespace-normalised seed text that finds passages through an index of its word starts once it is
+    searched often: a plain search scans the whole seed for each of thousands of distinct quotes.
+
+    A passage holding a space at offset ``p`` can only occur at ``o`` where ``o + p + 1`` starts a word; so the
+    index maps the :data:`INDEX_KEY_CHARS` characters after each word start to their positions, and a search
+    verifies the few positions of the passage's rarest key. Passages without such a key are searched plainly.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._searches = 0
+        self._index: dict[str, list[int]] | None = None
+
+    def find(self, needle: str, start: int = 0) -> int:
+        """``self.text.find(needle, start)``, the same answer."""
+        self._searches += 1
+        if self._index is None and self._searches > INDEX_AFTER_SEARCHES:
+            self._index = _word_index(self.text)
+        if self._index is None:
+            return self.text.find(needle, start)
+        keys = [(needle[p + 1:p + 1 + INDEX_KEY_CHARS], p) for p, char in enumerate(needle)
+                if char == " " and p + 1 + INDEX_KEY_CHARS <= len(needle)]
+        if not keys:
+            return self.text.find(needle, start)
+        key, offset = min(keys, key=lambda item: len(self._index.get(item[0], ())))
+        positions = self._index.get(key, [])
+        for word in positions[bisect_left(positions, start + offset + 1):]:
+            if self.text.startswith(needle, word - offset - 1):
+                return word - offset - 1
+        return -1
+
+
+def _word_index(text: str) -> dict[str, list[int]]:
+    """The :data:`INDEX_KEY_CHARS` characters after each word start of ``text`` -> the starts, ascending."""
+    index: dict[str, list[int]] = {}
+    for start in [0] + [match.end() for match in re.finditer(" ", text)]:
+        index.setdefault(text[start:start + INDEX_KEY_CHARS], []).append(start)
+    return index
 
 
 def validate_events(events: pd.DataFrame, *, file: str, places: Iterable[str] | None,
@@ -131,9 +184,12 @@ def _required(table: pd.DataFrame, columns: Mapping[str, bool], file: str) -> It
 
 def _duplicates(table: pd.DataFrame, column: str, file: str) -> Iterator[Problem]:
     values = table[column]
+    codes, _ = pd.factorize(values.to_numpy(dtype=object))
+    _, first = np.unique(codes, return_index=True)  # each value's first row, in one pass (codes are 0, 1, …)
+    cells = values.to_numpy(dtype=object)  # plain indexing: .iloc costs 30 µs a problem
     for row in _rows(values.duplicated(keep="first") & ~_blank(values)):
-        first = int(np.flatnonzero((values == values.iloc[row - 1]).to_numpy())[0]) + 1
-        yield Problem(file, row, column, f"duplicate {_shown(values.iloc[row - 1])} (first in row {first})")
+        yield Problem(file, row, column, f"duplicate {_shown(cells[row - 1])} (first in row "
+                      f"{int(first[codes[row - 1]]) + 1})")
 
 
 def _event_ids(events: pd.DataFrame, file: str) -> Iterator[Problem]:
@@ -152,10 +208,18 @@ def _vocabulary(table: pd.DataFrame, column: str, vocabulary: type, file: str) -
         yield Problem(file, row, column, f"{_shown(values.iloc[row - 1])} is not one of: {', '.join(allowed)}")
 
 
+_DATE = r"\d{4}-\d{2}-\d{2}"
+
+
 def parse_dates(values: pd.Series) -> pd.Series:
-    """ISO 8601 calendar dates (YYYY-MM-DD) as datetimes; anything else becomes NaT."""
-    text = values.where(values.str.fullmatch(r"\d{4}-\d{2}-\d{2}"), None)
+    """ISO 8601 calendar dates (YYYY-MM-DD) from MIN_DATE to MAX_DATE as datetimes; anything else becomes NaT."""
+    text = values.where(values.str.fullmatch(_DATE, flags=re.ASCII) & ~_outside_dates(values), None)
     return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+
+
+def _outside_dates(values: pd.Series) -> pd.Series:
+    """Whether each YYYY-MM-DD cell is before MIN_DATE or after MAX_DATE (such text sorts as dates do)."""
+    return (values < MIN_DATE.isoformat()) | (values > MAX_DATE.isoformat())
 
 
 def _dates(events: pd.DataFrame, file: str) -> Iterator[Problem]:
@@ -163,7 +227,11 @@ def _dates(events: pd.DataFrame, file: str) -> Iterator[Problem]:
     for column in ("start_date", "end_date"):
         values = events[column]
         parsed[column] = parse_dates(values)
-        for row in _rows(parsed[column].isna() & ~_blank(values)):
+        outside = values.str.fullmatch(_DATE, flags=re.ASCII) & _outside_dates(values)
+        for row in _rows(outside):
+            yield Problem(file, row, column, f"{_shown(values.iloc[row - 1])} is outside the dates the app can "
+                          f"show ({MIN_DATE.isoformat()} to {MAX_DATE.isoformat()})")
+        for row in _rows(parsed[column].isna() & ~_blank(values) & ~outside):
             yield Problem(file, row, column, f"{_shown(values.iloc[row - 1])} is not a date (YYYY-MM-DD)")
     for row in _rows(parsed["end_date"] < parsed["start_date"]):
         yield Problem(file, row, "end_date", f"end {events['end_date'].iloc[row - 1]} is before start "
@@ -219,7 +287,7 @@ def _per_code(codes: np.ndarray, uniques: list, check: Callable[[Any], list[_T]]
 
 
 def _quotes(events: pd.DataFrame, file: str, seeds_dir: Path | Mapping[str, str]) -> Iterator[Problem]:
-    texts: dict[str, str | None] = {}  # seed -> its whitespace-normalised text, None if unreadable
+    texts: dict[str, _Seed | str] = {}  # seed -> its whitespace-normalised text, or why it cannot be used
     where = "the seed files given" if isinstance(seeds_dir, Mapping) else str(seeds_dir)
 
     def check(pair: tuple[str, str]) -> list[tuple[str, str]]:
@@ -229,10 +297,9 @@ def _quotes(events: pd.DataFrame, file: str, seeds_dir: Path | Mapping[str, str]
         if "\x00" in seed or "/" in seed or "\\" in seed or Path(seed).name != seed or seed.startswith("."):
             return [("seed", f"{_shown(seed)} must be a file name in {where}, not a path")]
         if seed not in texts:
-            text = seeds_dir.get(seed) if isinstance(seeds_dir, Mapping) else _read_seed(seeds_dir / seed)
-            texts[seed] = None if text is None else " ".join(text.split())
-        if texts[seed] is None:
-            return [("seed", f"seed file {seed!r} not found in {where}")]
+            texts[seed] = _load_seed(seeds_dir, seed, where)
+        if isinstance(texts[seed], str):
+            return [("seed", texts[seed])]
         if quote.strip() and not _passages_in(quote, texts[seed]):
             return [("quote", f"not found verbatim in seed {seed!r}: {_shown(quote)}")]
         return []
@@ -245,6 +312,21 @@ def _quotes(events: pd.DataFrame, file: str, seeds_dir: Path | Mapping[str, str]
         yield Problem(file, row, column, message)
 
 
+def _load_seed(seeds_dir: Path | Mapping[str, str], seed: str, where: str) -> _Seed | str:
+    """The seed named ``seed`` ready to search, or the message saying why it cannot be used."""
+    if isinstance(seeds_dir, Mapping):
+        text = seeds_dir.get(seed)
+    else:
+        path = seeds_dir / seed
+        text = _read_seed(path) if not path.is_file() or path.stat().st_size <= 4 * MAX_SEED_CHARS else "x" * (
+            MAX_SEED_CHARS + 1)  # more bytes than four per character: too long, and not read to say so
+    if text is None:
+        return f"seed file {seed!r} not found in {where}"
+    if len(text) > MAX_SEED_CHARS:
+        return f"seed file {seed!r} is over {MAX_SEED_CHARS:,} characters long, the limit for one article"
+    return _Seed(" ".join(text.split()))
+
+
 def _read_seed(path: Path) -> str | None:
     try:
         return path.read_text(encoding="utf-8")
@@ -253,16 +335,36 @@ def _read_seed(path: Path) -> str | None:
 
 
 def _coordinate(places: pd.DataFrame, column: str, limit: float, file: str) -> Iterator[Problem]:
-    for row, cell in enumerate(places[column], start=1):
+    def check(cell: str) -> list[str]:
         if not cell.strip():
-            continue
-        try:
-            value = float(cell)
-        except ValueError:
-            yield Problem(file, row, column, f"{_shown(cell)} is not a number")
-            continue
-        if not math.isfinite(value) or not -limit <= value <= limit:
-            yield Problem(file, row, column, f"{cell} is outside [-{limit:g}, {limit:g}]")
+            return []
+        if problem := _number_problem(cell):
+            return [f"{_shown(cell)} {problem}"]
+        value = float(cell)
+        return [] if math.isfinite(value) and -limit <= value <= limit else \
+            [f"{cell} is outside [-{limit:g}, {limit:g}]"]
+
+    for row, message in _per_value(places[column], check):
+        yield Problem(file, row, column, message)
+
+
+# What a number cell may hold: ASCII digits with a dot, as the app writes them (float() alone also reads "४५",
+# "٤٥", "４５" and "4_5" as 45). Infinity and NaN pass here to be refused as out of range.
+_DECIMAL = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*|\s*[+-]?(?:inf|infinity|nan)\s*",
+                      re.ASCII | re.IGNORECASE)
+
+
+def _number_problem(cell: str) -> str | None:
+    """Why ``cell`` is not a number as the dataset writes them, or None if it is one."""
+    if _DECIMAL.fullmatch(cell):
+        return None
+    if re.fullmatch(r"\s*[+-]?\d+,\d+\s*", cell, re.ASCII):
+        return "uses a comma as decimal separator (write a dot: 45.5)"
+    if any(not char.isascii() and unicodedata.decimal(char, None) is not None for char in cell):
+        return "contains non-ASCII digits (write 0-9)"
+    if "_" in cell:
+        return "contains an underscore (write the digits only)"
+    return "is not a number"
 
 
 def _precision(places: pd.DataFrame, file: str) -> Iterator[Problem]:
