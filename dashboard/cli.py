@@ -1,14 +1,17 @@
 """The command line: ``python -m dashboard validate|geocode|assets``.
 
 Thin: builds core objects, calls them, and turns the package's errors into one-line messages and exit codes
-(0 success, 1 invalid data or unresolved places, 2 unusable input). Never a traceback.
+(0 success, 1 invalid data or unresolved places, 2 unusable input, 3 a bug of ours: one line with a reference,
+the traceback in the error log). Never a traceback on the terminal.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -41,9 +44,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # a bug of ours: still one line, never a traceback, for the user
-        print(f"internal error (please report it): {type(exc).__name__}: {exc}", file=sys.stderr)
+    except Exception as exc:  # a bug of ours: one line for the user, the traceback in a file for the report
+        print(_internal_error(exc), file=sys.stderr)
         return EXIT_BUG
+
+
+def _internal_error(exc: Exception) -> str:
+    """Append ``exc``'s traceback to the error log under a fresh reference; return the one line to print."""
+    import datetime as dt  # here, not at the top: only a bug needs them
+    import traceback
+
+    from .errors import error_reference
+
+    reference = error_reference()
+    summary = f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:200]
+    log = error_log_path()
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(f"--- {dt.datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z} reference {reference}: "
+                         f"python -m dashboard {' '.join(sys.argv[1:])}\n{''.join(traceback.format_exception(exc))}")
+    except OSError as problem:  # still no traceback on the terminal
+        return (f"internal error (reference {reference}): {summary} — no details: cannot write {log} "
+                f"({problem.strerror or problem})")
+    return f"internal error (reference {reference}): {summary} — details in {log}"
+
+
+def error_log_path() -> Path:
+    """Where internal errors' tracebacks go: ``$XDG_STATE_HOME/news-event-map/errors.log`` when that is set
+    (the place for logs an application keeps), else ``news-event-map-errors.log`` in the temporary folder,
+    which every system has and lets us write."""
+    if state := os.environ.get("XDG_STATE_HOME"):
+        return Path(state) / "news-event-map" / "errors.log"
+    return Path(tempfile.gettempdir()) / "news-event-map-errors.log"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -142,24 +175,46 @@ def _geocode(args: argparse.Namespace) -> int:
 
     from .dataset.loading import read_table
     from .dataset.validation import validate_places
-    from .files import atomic_write_text
+    from .files import atomic_write_text, unwritable
     from .geography.gazetteer import OfflineGazetteer
     from .geography.geocode import GeocodeCache, GeocoderChain, geocode_places, make_nominatim
 
     places = read_table(args.places)
+    if missing := [p for p in validate_places(places, file=str(args.places)) if p.row is None]:
+        raise DatasetError(missing)  # no column to fill: say so now, not after the run
     online = make_nominatim(args.user_agent) if args.online else None
-    chain = GeocoderChain(OfflineGazetteer(), cache=GeocodeCache(args.cache), online=online)
+    # Everything that can stop the write is checked before the run: a run of thousands of places that ends in
+    # "read-only" has wasted its time. Offline runs never write the cache.
+    for folder in [args.places.parent, *([args.cache.parent] if online else [])]:
+        if (reason := unwritable(folder)) is not None:
+            print(f"error: cannot write in {folder}: {reason}", file=sys.stderr)
+            return EXIT_UNUSABLE
+    cache = GeocodeCache(args.cache)
+    cache.load()
+    for warning in cache.warnings:  # before the run, not lost in its output
+        print(f"warning: {warning}", file=sys.stderr)
+    shown = len(cache.warnings)
+    chain = GeocoderChain(OfflineGazetteer(), cache=cache, online=online)
     table, unresolved = geocode_places(
         places, chain, refresh=args.refresh,
         progress=lambda rows: tqdm(rows, desc="geocoding", unit="place", file=sys.stderr))
+    for warning in cache.warnings[shown:]:  # e.g. the cache could not be saved during the run
+        print(f"warning: {warning}", file=sys.stderr)
+    # What resolved is written even if other rows have problems: those were in the file already (the rows this run
+    # filled passed the validator, or were put back and are listed as unresolved).
+    try:
+        atomic_write_text(args.places, table.to_csv(index=False, lineterminator="\n"))
+    except OSError as exc:  # checked before the run, but a disk can fill up or a mount turn read-only meanwhile
+        print(f"error: cannot write {args.places}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
     problems = [p for p in validate_places(table, file=str(args.places)) if not _is_unresolved(p, unresolved)]
-    if problems:
-        raise DatasetError(problems)
-    atomic_write_text(args.places, table.to_csv(index=False, lineterminator="\n"))
+    for problem in problems:
+        print(problem, file=sys.stderr)
     for item in unresolved:
         print(f"{args.places}, row {item.row}: could not resolve {item.place!r}: {item.reason}", file=sys.stderr)
-    print(f"geocoded {args.places}: {len(table) - len(unresolved)} of {len(table)} places have coordinates")
-    return EXIT_INVALID if unresolved else EXIT_OK
+    left = f"; {len(problems)} problem(s) left in the file" if problems else ""
+    print(f"geocoded {args.places}: {len(table) - len(unresolved)} of {len(table)} places have coordinates{left}")
+    return EXIT_INVALID if unresolved or problems else EXIT_OK
 
 
 def _assets(args: argparse.Namespace) -> int:

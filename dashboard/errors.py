@@ -11,10 +11,13 @@ inherits the built-in it resembles, so callers may catch either::
     └── ExportError (ValueError)         a table cannot be exported in the asked format
 
 Entry points (the CLI, the Streamlit app) turn these into a one-line message; users never see a traceback.
+Any other exception is a bug: the entry point logs its traceback for the operator under a short reference
+(:func:`error_reference`) and shows the user only that reference.
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 __all__ = [
@@ -25,6 +28,7 @@ __all__ = [
     "GeocodingTimeout",
     "Problem",
     "UnreadableFileError",
+    "error_reference",
 ]
 
 
@@ -75,3 +79,9 @@ class GeocodingTimeout(GeocodingError, TimeoutError):
 
 class ExportError(DashboardError, ValueError):
     """Raised when a table cannot be exported in the asked format."""
+
+
+def error_reference() -> str:
+    """A fresh reference for one unexpected error, such as ``'3f9a0c12'``: shown to the user and written beside
+    the traceback in the log, so the operator finds the one a user reports. Random, so it reveals nothing."""
+    return secrets.token_hex(4)

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write_text"]
+__all__ = ["atomic_write_text", "unwritable"]
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -35,3 +35,21 @@ def _default_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+def unwritable(folder: Path) -> str | None:
+    """Why a file cannot be written in ``folder`` (or in the nearest existing folder above it, where
+    ``atomic_write_text`` would create it), or None if it can. ``os.access`` answers for permissions; creating and
+    removing a file, as the write will, answers for what it misses (a read-only mount, ACLs). Root may write in a
+    folder of mode 0o555, and both rightly say so."""
+    existing = folder.resolve()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return "permission denied"
+    try:
+        with tempfile.NamedTemporaryFile(dir=existing, prefix=".write-check-"):
+            pass
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None

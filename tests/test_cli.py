@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
+from dashboard import cli
 from dashboard.cli import main
 from dashboard.dataset.loading import read_table
 from dashboard.paths import PLACES_PATH
@@ -91,3 +95,190 @@ def test_geocode_online_refuses_an_empty_user_agent(dataset_dir: Path, capsys):
     places = dataset_dir / "places.csv"
     assert main(["geocode", "--online", "--user-agent", " ", "--places", str(places)]) == 2
     assert "user agent" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- a bug: one line, the traceback in a log file
+
+
+def broken_command(args):
+    raise KeyError("secret value\nsecond line")
+
+
+def test_an_internal_error_is_one_line_with_a_reference(monkeypatch, tmp_path: Path, capsys):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    monkeypatch.setattr(cli, "_assets", broken_command)
+    assert main(["assets"]) == 3
+    (line,) = capsys.readouterr().err.splitlines()
+    found = re.fullmatch(r"internal error \(reference ([0-9a-f]{8})\): KeyError: .+ — details in (.+)", line)
+    assert found, line
+    log = Path(found.group(2))
+    assert log == tmp_path / "news-event-map" / "errors.log" == cli.error_log_path()
+    text = log.read_text(encoding="utf-8")
+    assert f"reference {found.group(1)}: python -m dashboard" in text
+    assert "Traceback (most recent call last)" in text and "in broken_command" in text
+
+
+def test_each_internal_error_is_appended_under_its_own_reference(monkeypatch, tmp_path: Path, capsys):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    monkeypatch.setattr(cli, "_assets", broken_command)
+    main(["assets"]), main(["assets"])
+    references = re.findall(r"reference ([0-9a-f]{8})", capsys.readouterr().err)
+    text = cli.error_log_path().read_text(encoding="utf-8")
+    assert len(set(references)) == 2 and all(f"reference {r}:" in text for r in references)
+
+
+def test_an_unwritable_log_still_gives_one_line(monkeypatch, tmp_path: Path, capsys):
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "a-file"))
+    monkeypatch.setattr(cli, "_assets", broken_command)
+    assert main(["assets"]) == 3
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("internal error (reference ") and "no details: cannot write" in line
+
+
+def test_the_error_log_defaults_to_the_temporary_folder(monkeypatch):
+    monkeypatch.delenv("XDG_STATE_HOME", raising=False)
+    assert cli.error_log_path().parent == Path(tempfile.gettempdir())
+
+
+def test_an_internal_error_in_a_real_process_shows_no_traceback(tmp_path: Path):
+    result = subprocess.run([sys.executable, "-c", "import sys; import dashboard.cli as c; "
+                             "c._assets = lambda args: 1 / 0; sys.exit(c.main(['assets']))"],
+                            capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "XDG_STATE_HOME": str(tmp_path)})
+    assert result.returncode == 3 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("internal error (reference ") and "ZeroDivisionError" in result.stderr
+
+
+KOSOVO_PLACES = ("place,latitude,longitude,location_precision,country,coord_source\n"
+                 "Pristina,,,,,\nPrizren,,,,,\nKiev,,,,,\n")
+
+
+def test_geocode_gives_kosovo_s_cities_a_country_the_validator_accepts(tmp_path: Path, capsys):
+    """GeoNames' XK is written as XKX: the run used to end invalid, with nothing written, on Kosovo's cities."""
+    path = tmp_path / "places.csv"
+    path.write_text(KOSOVO_PLACES, encoding="utf-8")
+    assert main(["geocode", "--places", str(path), "--cache", str(tmp_path / "cache.json")]) == 0, capsys.readouterr()
+    assert list(read_table(path)["country"]) == ["XKX", "XKX", "UKR"]
+
+
+def test_geocode_writes_what_resolved_when_other_rows_already_have_problems(tmp_path: Path, capsys):
+    path = tmp_path / "places.csv"
+    path.write_text("place,latitude,longitude,location_precision,country,coord_source\n"
+                    "Kiev,,,,,\nAtlantis,10,200,2,GRC,legend\n", encoding="utf-8")
+    assert main(["geocode", "--places", str(path), "--cache", str(tmp_path / "cache.json")]) == 1
+    captured = capsys.readouterr()
+    assert f"{path}, row 2, column 'longitude': 200 is outside [-180, 180]" in captured.err
+    assert "1 problem(s) left in the file" in captured.out
+    assert read_table(path).loc[0, "country"] == "UKR"  # the run was not lost
+
+
+def test_geocode_with_an_answer_the_validator_rejects_writes_the_rest(tmp_path: Path, capsys, monkeypatch):
+    from geopy.location import Location
+
+    from tests.geography.test_geocode import FakeGeocoder
+
+    disputed = Location("Somewhere disputed", (35.0, 77.0), {"addresstype": "village"})  # no country code
+    monkeypatch.setattr("dashboard.geography.geocode.make_nominatim",
+                        lambda *args, **kwargs: FakeGeocoder({"Somewhere disputed": disputed}))
+    path = tmp_path / "places.csv"
+    path.write_text(KOSOVO_PLACES + "Somewhere disputed,,,,,\n", encoding="utf-8")
+    assert main(["geocode", "--online", "--places", str(path), "--cache", str(tmp_path / "cache.json")]) == 1
+    err = capsys.readouterr().err
+    assert f"{path}, row 4: could not resolve 'Somewhere disputed': answer rejected (country: required" in err
+    written = read_table(path)
+    assert list(written["country"]) == ["XKX", "XKX", "UKR", ""] and written.loc[3, "latitude"] == ""
+
+
+def test_geocode_sets_a_corrupt_cache_aside_and_runs(tmp_path: Path, capsys):
+    path, cache = tmp_path / "places.csv", tmp_path / "cache.json"
+    path.write_text(KOSOVO_PLACES, encoding="utf-8")
+    cache.write_text("{not json", encoding="utf-8")
+    assert main(["geocode", "--places", str(path), "--cache", str(cache)]) == 0
+    err = capsys.readouterr().err
+    [aside] = tmp_path.glob("cache.json.corrupt-*")
+    assert err.count("warning:") == 1 and f"set aside as {aside.name}" in err
+    assert aside.read_text() == "{not json" and read_table(path).loc[0, "latitude"] != ""
+
+
+def test_geocode_skips_cache_entries_of_the_wrong_shape_with_one_warning(tmp_path: Path, capsys):
+    path, cache = tmp_path / "places.csv", tmp_path / "cache.json"
+    path.write_text(KOSOVO_PLACES, encoding="utf-8")
+    cache.write_text('{"version": 1, "entries": {"pristina|": {"name": "Pristina"}, "prizren|": {}}}',
+                     encoding="utf-8")
+    assert main(["geocode", "--places", str(path), "--cache", str(cache)]) == 0
+    err = capsys.readouterr().err
+    assert err.count("warning:") == 1 and "skipped 2 cache entries of the wrong shape" in err
+
+
+def _no_geocoding(monkeypatch) -> None:
+    def refuse(*args, **kwargs):
+        raise AssertionError("geocoding started")
+
+    monkeypatch.setattr("dashboard.geography.geocode.GeocoderChain.resolve", refuse)
+
+
+def test_geocode_in_a_read_only_folder_exits_2_before_geocoding(tmp_path: Path, capsys, monkeypatch):
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    path = folder / "places.csv"
+    path.write_text(KOSOVO_PLACES, encoding="utf-8")
+    folder.chmod(0o555)
+    # The tests run as root, whom mode 0o555 does not stop: os.access is told to answer as for anyone else.
+    monkeypatch.setattr("dashboard.files.os.access", lambda *args, **kwargs: False)
+    _no_geocoding(monkeypatch)
+    try:
+        assert main(["geocode", "--places", str(path), "--cache", str(tmp_path / "cache.json")]) == 2
+    finally:
+        folder.chmod(0o755)
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [f"error: cannot write in {folder}: permission denied"]
+    assert captured.out == "" and path.read_text(encoding="utf-8") == KOSOVO_PLACES
+
+
+def test_geocode_on_a_read_only_mount_exits_2_before_geocoding(tmp_path: Path, capsys, monkeypatch):
+    """os.access says yes on a read-only file system; creating a file there says no."""
+    def read_only_mount(*args, **kwargs):
+        raise OSError(30, "Read-only file system")
+
+    path = tmp_path / "places.csv"
+    path.write_text(KOSOVO_PLACES, encoding="utf-8")
+    monkeypatch.setattr("dashboard.files.tempfile.NamedTemporaryFile", read_only_mount)
+    _no_geocoding(monkeypatch)
+    assert main(["geocode", "--places", str(path), "--cache", str(tmp_path / "cache.json")]) == 2
+    assert capsys.readouterr().err.splitlines() == [f"error: cannot write in {tmp_path}: Read-only file system"]
+
+
+def test_geocode_online_checks_the_cache_folder_too(tmp_path: Path, capsys, monkeypatch):
+    cache_folder = tmp_path / "cache"
+    cache_folder.mkdir()
+    path = tmp_path / "places.csv"
+    path.write_text(KOSOVO_PLACES, encoding="utf-8")
+    real_access = os.access
+    monkeypatch.setattr("dashboard.files.os.access", lambda folder, mode: Path(folder) != cache_folder
+                        and real_access(folder, mode))
+    args = ["geocode", "--places", str(path), "--cache", str(cache_folder / "cache.json")]
+    assert main(args) == 0  # offline runs never write the cache
+    _no_geocoding(monkeypatch)
+    assert main([*args, "--online", "--refresh"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"error: cannot write in {cache_folder}: permission denied"
+
+
+def test_geocode_a_table_without_a_needed_column_exits_1_before_geocoding(tmp_path: Path, capsys, monkeypatch):
+    path = tmp_path / "places.csv"
+    path.write_text("place,latitude,longitude\nKiev,,\n", encoding="utf-8")
+    _no_geocoding(monkeypatch)
+    assert main(["geocode", "--places", str(path)]) == 1
+    assert "column 'location_precision': required column is missing" in capsys.readouterr().err
+
+
+def test_geocode_that_cannot_write_at_the_end_exits_2_with_one_line(tmp_path: Path, capsys, monkeypatch):
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    path = tmp_path / "places.csv"
+    path.write_text(KOSOVO_PLACES, encoding="utf-8")
+    monkeypatch.setattr("dashboard.files.atomic_write_text", disk_full)
+    assert main(["geocode", "--places", str(path), "--cache", str(tmp_path / "cache.json")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == f"error: cannot write {path}: No space left on device" and "Traceback" not in "".join(err)
