@@ -5,13 +5,22 @@ blank. Here the same files come from XStatic packages installed from PyPI (no th
 :func:`prepare_static` copies them into the folder Streamlit serves as static files, and :func:`localize`
 rewrites every asset link of a folium tree to that copy. Links to assets we do not need (Bootstrap,
 Font Awesome, awesome-markers: only ``folium.Icon`` uses them) are dropped; an unknown CDN link is an error.
+
+An install that cannot be written to (a system package, a read-only container) and lacks the copies still
+draws its map: :func:`serve_assets` then chooses the base :data:`INLINE`, for which the links are ``data:``
+URLs holding the files themselves (streamlit-folium loads each link with a ``<script src>`` or ``<link>`` tag,
+which accept them). That costs about 0.4 MB more in every map update, so the copies remain the normal way.
 """
 
 from __future__ import annotations
 
+import base64
+import functools
 import os
+import re
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import xstatic.pkg.jquery
@@ -24,11 +33,16 @@ from ..errors import DashboardError
 
 __all__ = [
     "ASSET_FILES",
+    "INLINE",
     "PACKAGES",
+    "PREPARE_COMMAND",
+    "AssetSource",
     "asset_links",
     "external_links",
+    "inline_url",
     "localize",
     "prepare_static",
+    "serve_assets",
     "walk_elements",
 ]
 
@@ -57,6 +71,20 @@ ASSET_FILES: dict[str, str | None] = {
 MAP_JS = ["leaflet", "jquery", "markerclusterjs"]
 MAP_CSS = ["leaflet_css", "markerclustercss", "markerclusterdefaultcss"]
 
+INLINE = "inline:"  # an asset base meaning "the files themselves, as data: URLs"
+PREPARE_COMMAND = "python -m dashboard assets"  # what an operator runs, with write access, to make the copies
+_MEDIA_TYPES = {".js": "text/javascript", ".css": "text/css", ".png": "image/png"}
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)(?!data:|[a-z]+://|/|#)([^'")]+)\1\s*\)""")
+
+
+@dataclass(frozen=True)
+class AssetSource:
+    """Where the map's frame gets its Leaflet files: ``base`` for :func:`asset_links` and :func:`localize`
+    (None: nowhere, the map cannot be drawn), and why it is not the served copy, for the operator."""
+
+    base: str | None
+    problem: str | None = None
+
 
 def prepare_static(static_dir: Path) -> Path:
     """Copy the packaged assets into ``static_dir``. Idempotent; each file is replaced atomically, because a
@@ -70,6 +98,39 @@ def prepare_static(static_dir: Path) -> Path:
     return static_dir
 
 
+def serve_assets(static_dir: Path, served_base: str) -> AssetSource:
+    """The served copies in ``static_dir`` (at ``served_base``) if they are, or can be made, identical to the
+    installed files; otherwise the files inline; otherwise none. Writes only a missing or changed copy."""
+    try:
+        prepare_static(static_dir)
+        return AssetSource(served_base)
+    except OSError as exc:
+        problem = f"cannot write the map's files to {static_dir} ({exc.strerror or exc})"
+    try:
+        for path in filter(None, ASSET_FILES.values()):
+            inline_url(path)  # read now, so that a missing package file is found here, not mid-run
+    except OSError as exc:
+        return AssetSource(None, f"{problem}, nor read them from the installed packages ({exc.strerror or exc})")
+    return AssetSource(INLINE, f"{problem}; sending them inline instead")
+
+
+@functools.cache
+def inline_url(path: str) -> str:
+    """The installed file behind ``path`` (a value of :data:`ASSET_FILES`) as a ``data:`` URL; a style sheet's
+    images are inlined in it too, since a ``data:`` URL has no folder for ``url(images/…)`` to be found in."""
+    folder, _, rest = path.partition("/")
+    source = PACKAGES[folder][0] / rest
+    data = source.read_bytes()
+    if source.suffix == ".css":
+        data = _CSS_URL.sub(lambda m: f'url("{_inline_file(source.parent / m.group(2))}")',
+                            data.decode("utf-8")).encode("utf-8")
+    return f"data:{_MEDIA_TYPES[source.suffix]};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _inline_file(file: Path) -> str:
+    return f"data:{_MEDIA_TYPES[file.suffix]};base64,{base64.b64encode(file.read_bytes()).decode('ascii')}"
+
+
 def _copy_if_changed(source: Path, target: Path) -> None:
     if target.exists() and target.read_bytes() == source.read_bytes():
         return
@@ -80,8 +141,13 @@ def _copy_if_changed(source: Path, target: Path) -> None:
 
 
 def asset_links(names: list[str], base_url: str) -> list[tuple[str, str]]:
-    """(name, url) pairs for folium's ``default_js``/``default_css``, pointing under ``base_url``."""
-    return [(name, base_url + path) for name in names if (path := ASSET_FILES[name])]
+    """(name, url) pairs for folium's ``default_js``/``default_css``, pointing under ``base_url``
+    (or inline, for :data:`INLINE`)."""
+    return [(name, _url(base_url, path)) for name in names if (path := ASSET_FILES[name])]
+
+
+def _url(base_url: str, path: str) -> str:
+    return inline_url(path) if base_url == INLINE else base_url + path
 
 
 def localize(root: Element, base_url: str) -> None:
@@ -116,7 +182,7 @@ def _localized(links: list[tuple[str, str]], base_url: str) -> list[tuple[str, s
                 raise DashboardError(f"no offline copy of map asset {name!r} ({url}); add it to ASSET_FILES")
             if (path := ASSET_FILES[name]) is None:
                 continue
-            url = base_url + path
+            url = _url(base_url, path)
         result.append((name, url))
     return result
 

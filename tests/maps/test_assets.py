@@ -1,9 +1,12 @@
 """Offline map assets: copied byte for byte and only when changed, every folium link rewritten or dropped, and an
-asset with no local copy an error rather than a silent trip to a CDN."""
+asset with no local copy an error rather than a silent trip to a CDN; an install that cannot be written sends the
+files inline."""
 
 from __future__ import annotations
 
+import base64
 import re
+import shutil
 from pathlib import Path
 
 import branca.colormap
@@ -15,8 +18,19 @@ import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
 from branca.element import MacroElement
 
+import dashboard.maps.assets
 from dashboard.errors import DashboardError
-from dashboard.maps.assets import ASSET_FILES, external_links, localize, prepare_static
+from dashboard.maps.assets import (
+    ASSET_FILES,
+    INLINE,
+    AssetSource,
+    asset_links,
+    external_links,
+    inline_url,
+    localize,
+    prepare_static,
+    serve_assets,
+)
 
 LEAFLET = Path(xstatic.pkg.leaflet.BASE_DIR)
 JQUERY = Path(xstatic.pkg.jquery.BASE_DIR)
@@ -140,3 +154,72 @@ def test_external_links_checks_every_root():
     inside, outside = MacroElement(), MacroElement()
     outside.default_css = [("x", "https://cdn.example.org/x.css")]
     assert external_links(inside, outside) == ["https://cdn.example.org/x.css"]
+
+
+# ---------------------------------------------------------------- an install that cannot be written
+
+
+def decoded(url: str) -> bytes:
+    assert url.startswith("data:") and ";base64," in url
+    return base64.b64decode(url.split(",", 1)[1])
+
+
+@pytest.fixture
+def unwritable(monkeypatch):
+    """Every write fails, as on a read-only install (tests may run as root, for whom chmod does not)."""
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(shutil, "copyfile", refuse)
+    monkeypatch.setattr(Path, "mkdir", refuse)
+
+
+def test_a_prepared_folder_is_served_without_writing(static, unwritable):
+    before = files_under(static)
+    assert serve_assets(static, BASE) == AssetSource(BASE)
+    assert files_under(static) == before
+
+
+def test_an_unwritable_install_sends_the_files_inline(tmp_path, unwritable):
+    source = serve_assets(tmp_path / "static", BASE)
+    assert source.base == INLINE and "cannot write the map's files" in source.problem
+    assert "Permission denied" in source.problem and not (tmp_path / "static").exists()
+
+
+def test_a_stale_copy_that_cannot_be_replaced_is_not_served(static, unwritable):
+    (static / "leaflet" / "leaflet.js").write_text("stale", encoding="utf-8")  # before the install froze
+    assert serve_assets(static, BASE).base == INLINE
+
+
+def test_without_readable_package_files_there_is_no_map(tmp_path, monkeypatch, unwritable):
+    def unreadable(path):
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(dashboard.maps.assets, "inline_url", unreadable)
+    source = serve_assets(tmp_path / "static", BASE)
+    assert source.base is None and "nor read them from the installed packages" in source.problem
+
+
+@pytest.mark.parametrize(("target", "source"), [c for c in COPIES if not c[0].endswith((".css", ".png"))],
+                         ids=[t for t, _ in COPIES if not t.endswith((".css", ".png"))])
+def test_inline_scripts_are_the_installed_files(target, source):
+    assert inline_url(target).startswith("data:text/javascript;base64,")
+    assert decoded(inline_url(target)) == source.read_bytes()
+
+
+def test_inline_style_sheets_carry_their_images():
+    css = decoded(inline_url("leaflet/leaflet.css")).decode("utf-8")
+    assert "url(images/" not in css and css.count('url("data:image/png;base64,') == 3
+    layers = re.search(r'url\("(data:image/png;base64,[^"]+)"\)', css).group(1)
+    assert decoded(layers) == (LEAFLET / "images" / "layers.png").read_bytes()
+    assert "url(#default#VML)" in css  # not a file: left alone
+    assert decoded(inline_url("markercluster/MarkerCluster.css")) == (CLUSTER / "MarkerCluster.css").read_bytes()
+
+
+def test_inline_links_replace_every_url():
+    m = folium.Map()
+    cluster = folium.plugins.MarkerCluster().add_to(m)
+    localize(m, INLINE)
+    links = [url for element in (m, cluster) for _, url in element.default_js + element.default_css]
+    assert links and all(url.startswith("data:") for url in links) and external_links(m) == []
+    assert [url for _, url in asset_links(["leaflet", "bootstrap"], INLINE)] == [inline_url("leaflet/leaflet.js")]
