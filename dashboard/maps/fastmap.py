@@ -31,12 +31,11 @@ import folium
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from branca.element import Element, MacroElement
 from folium.template import Template
 
 from ..dataset.schema import LocationPrecision, event_type_label
 from .assets import walk_elements
-from .mapping import EVENT_COLORS, UNKNOWN_COLOR, MapContext, build_event_layers
+from .mapping import EVENT_COLORS, UNKNOWN_COLOR, MapContext, PlainScriptElement, build_event_layers
 
 __all__ = [
     "DETAIL_LIMIT",
@@ -126,8 +125,10 @@ def build_fast_layers(events: pd.DataFrame, context: MapContext, *, selected: st
     return [group, extents, lines, markers]
 
 
-class FastEvents(MacroElement):
-    """A Leaflet layer drawing every event of a payload on one canvas (see the module docstring)."""
+class FastEvents(PlainScriptElement):
+    """A Leaflet layer drawing every event of a payload on one canvas (see the module docstring). Its script
+    joins the page as plain text: branca would compile the multi-megabyte script into a Jinja template (about a
+    second per million events) only to print it."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -147,24 +148,8 @@ class FastEvents(MacroElement):
                         "detailZoom": DETAIL_ZOOM, "smallLimit": SMALL_LIMIT, "cell": CELL_PX,
                         "pane": SELECTED_PANE}
 
-    def render(self, **kwargs: Any) -> None:
-        """As :meth:`MacroElement.render`, but the script joins the page as plain text: branca would compile the
-        multi-megabyte script into a Jinja template (about a second per million events) only to print it."""
-        script = self._template.module.__dict__["script"](self, kwargs)
-        self.get_root().script.add_child(_Text(script), name=self.get_name())
 
-
-class _Text(Element):
-    """Text printed as it is."""
-
-    _template = Template("{{ this.text }}")
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-
-class _OpenPopup(MacroElement):
+class _OpenPopup(PlainScriptElement):
     """Open a marker's popup once its layers are on the map (they are added after all scripts ran)."""
 
     _template = Template("""

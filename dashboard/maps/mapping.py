@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import math
 import re
 from collections import OrderedDict
@@ -25,7 +26,7 @@ import folium
 import folium.plugins
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium.template import Template
 
 from ..dataset.schema import DateBasis, EventType, LocationPrecision, event_type_label
@@ -39,12 +40,15 @@ __all__ = [
     "EVENT_COLORS",
     "MAP_HEIGHT",
     "MapContext",
+    "Outlines",
+    "PlainText",
     "build_base_map",
     "build_event_layers",
     "build_map",
     "data_view",
     "event_id_from_tooltip",
     "map_context",
+    "outline_json",
     "popup_html",
     "precision_radius_km",
     "tooltip_text",
@@ -117,16 +121,15 @@ def _mercator_y(lat: float) -> float:
 
 
 def build_base_map(context: MapContext, *, location: tuple[float, float] = DEFAULT_VIEW[0],
-                   zoom: int = DEFAULT_VIEW[1]) -> folium.Map:
-    """The unchanging part of the map, with every asset link pointing at the app's own copies."""
+                   zoom: int = DEFAULT_VIEW[1], outlines: str | None = None) -> folium.Map:
+    """The unchanging part of the map, with every asset link pointing at the app's own copies. ``outlines`` is
+    :func:`outline_json` of the context's outlines, made beforehand (the app makes it once per process)."""
     m = folium.Map(location=location, zoom_start=zoom, tiles=None, control_scale=True, min_zoom=MIN_ZOOM,
                    maxZoom=MAX_ZOOM, world_copy_jump=False)
     m.default_js = asset_links(MAP_JS, context.asset_base)
     m.default_css = asset_links(MAP_CSS, context.asset_base)
     _MapStyle().add_to(m)
-    folium.GeoJson(context.world, name="Country outlines (offline)", control=False, interactive=False,
-                   style_function=lambda _: {"color": BORDER_COLOR, "weight": 0.7, "fillColor": LAND_COLOR,
-                                             "fillOpacity": 1.0}).add_to(m)
+    Outlines(outline_json(context.world) if outlines is None else outlines).add_to(m)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap tiles (online)", overlay=True, show=False,
                      max_zoom=MAX_ZOOM).add_to(m)
     folium.TileLayer("Esri.WorldGrayCanvas", name="Light tiles (online)", overlay=True, show=False,
@@ -134,6 +137,11 @@ def build_base_map(context: MapContext, *, location: tuple[float, float] = DEFAU
     Legend(EVENT_COLORS).add_to(m)
     localize(m, context.asset_base)
     return m
+
+
+def outline_json(world: dict[str, Any]) -> str:
+    """The country outlines as the JSON text the map's script holds (safe inside a ``<script>``)."""
+    return json.dumps(world, separators=(",", ":")).replace("<", "\\u003c")
 
 
 def build_event_layers(events: pd.DataFrame, context: MapContext) -> list[folium.FeatureGroup]:
@@ -260,7 +268,28 @@ def _participant_line(row: Any, code: str, capital: tuple[float, float], color: 
                            tooltip=_escape(f"{country_name(code)} → {row.title} (participant)"))
 
 
-class _MapStyle(MacroElement):
+class PlainText(Element):
+    """Text printed as it is (a rendered script), not compiled as a Jinja template first."""
+
+    _template = Template("{{ this.text }}")
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class PlainScriptElement(MacroElement):
+    """A macro element with only a ``script`` macro and no children, whose rendered script joins the page as
+    :class:`PlainText`. branca wraps each rendered script in ``Element(script)``, which compiles it as a Jinja
+    template only to print it: for the 194 KB of outlines, about 25 ms on every render, and streamlit-folium
+    renders the map on every rerun."""
+
+    def render(self, **kwargs: Any) -> None:
+        script = self._template.module.__dict__["script"](self, kwargs)
+        self.get_root().script.add_child(PlainText(script), name=self.get_name())
+
+
+class _MapStyle(PlainScriptElement):
     """Sea colour and popup typography, set from the map script (streamlit-folium drops header scripts)."""
 
     _template = Template("""
@@ -289,7 +318,7 @@ class _MapStyle(MacroElement):
                     "width:7px;height:7px}")
 
 
-class Legend(MacroElement):
+class Legend(PlainScriptElement):
     """A Leaflet control listing the event colours and the marker symbols. Labels are escaped."""
 
     _template = Template("""
@@ -315,3 +344,24 @@ class Legend(MacroElement):
                  "<i class='ring'></i>region, country or sea;<br>dashed circle: where it may be",
                  "<i style='background:#6ecc39'></i>a number: that many events; click to zoom"]
         self.html = "<details open><summary><b>Legend</b></summary>" + "<br>".join(rows) + "</details>"
+
+
+class Outlines(PlainScriptElement):
+    """The offline country outlines: one non-interactive GeoJSON layer, not in the layer control, from JSON text
+    made beforehand. ``folium.GeoJson`` would serialise the outlines again, and walk them for the map's bounds,
+    on every rerun."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.data }}, {
+            interactive: false,
+            style: function () { return {{ this.style|tojson }}; }
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, data: str) -> None:
+        super().__init__()
+        self._name = "Outlines"
+        self.data = data
+        self.style = {"color": BORDER_COLOR, "weight": 0.7, "fillColor": LAND_COLOR, "fillOpacity": 1.0}

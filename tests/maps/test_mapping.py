@@ -390,3 +390,11 @@ def test_the_view_of_one_place_and_of_nothing(events):
     assert (lat, lon, zoom) == (pytest.approx(kyiv["latitude"].iloc[0], abs=1e-4),
                                 pytest.approx(kyiv["longitude"].iloc[0], abs=1e-4), VIEW_MAX_ZOOM)
     assert data_view(events.iloc[:0]) == DEFAULT_VIEW
+
+
+def test_map_context_reads_the_capitals_the_cities_would_give(context):
+    """The capitals come from data/capitals.csv (no city index at server start); they are the ones the slow path
+    finds for every outlined country, Kosovo included."""
+    slow = map_context(OfflineGazetteer(capitals_path=None))
+    assert context.capitals == slow.capitals and len(context.capitals) == 174
+    assert context.capitals["XKX"] == pytest.approx((42.67272, 21.16688))  # Pristina
