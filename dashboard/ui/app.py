@@ -2,12 +2,23 @@
 
 Everything it shows is computed by the core (``dashboard.*``); this module only wires widgets, caches at the
 edge, and keeps the filter state in the URL so a view can be shared.
+
+Never a traceback: the package's errors become messages, and any other exception (a bug) becomes a short
+message with a reference while its traceback goes to the server log (stderr) under that reference. Data shown
+in a message (a URL parameter, a file name, a title) is quoted in code spans or shown with ``st.text``, so it
+cannot become a link, an icon or formatting.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from functools import wraps
 from pathlib import Path
+from typing import Any
 
 import folium
 import pandas as pd
@@ -18,12 +29,13 @@ from dashboard.dataset.export import to_csv, to_geojson
 from dashboard.dataset.ingest import Ingested, ingest_bytes
 from dashboard.dataset.loading import load_events
 from dashboard.dataset.schema import event_type_label
-from dashboard.errors import DashboardError, DatasetError, UnreadableFileError
+from dashboard.errors import DashboardError, DatasetError, UnreadableFileError, error_reference
 from dashboard.geography.countries import country_name
 from dashboard.geography.gazetteer import OfflineGazetteer
-from dashboard.maps.assets import prepare_static
+from dashboard.maps.assets import PREPARE_COMMAND, AssetSource, serve_assets
 from dashboard.maps.fastmap import FAST_THRESHOLD, build_fast_layers
 from dashboard.maps.mapping import (
+    DEFAULT_ASSET_BASE,
     MAP_HEIGHT,
     MapContext,
     build_base_map,
@@ -31,20 +43,80 @@ from dashboard.maps.mapping import (
     data_view,
     event_id_from_tooltip,
     map_context,
+    outline_json,
 )
 from dashboard.paths import EVENTS_PATH, PLACES_PATH, SEEDS_DIR, STATIC_DIR
-from dashboard.ui.state import MAX_TEXT_LENGTH, FilterOptions, FilterState, state_from_params, state_to_params
-from dashboard.ui.views import date_span, markdown_text, summarize, table_view, timeline_chart
+from dashboard.ui.state import (
+    MAX_TEXT_LENGTH,
+    FilterOptions,
+    FilterState,
+    state_from_params,
+    state_from_widgets,
+    state_to_params,
+)
+from dashboard.ui.views import code_span, date_span, summarize, table_view, timeline_chart
 
 EAGER_DOWNLOAD_ROWS = 200  # ~40 ms for both files
 TABLE_MAX_ROWS = 2_000  # more rows would send megabytes on every rerun; the downloads hold them all
 # Another dataset to serve instead of the bundled one (events CSV or Parquet, places.csv and seeds/ beside it).
 EVENTS_ENV = "DASHBOARD_EVENTS"
+LOG = logging.getLogger("dashboard.ui")
+WIDGET_KEYS = ("dates", "countries", "types", "sources", "text")  # the filters' session_state keys
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is when a record comes (as logging's last-resort handler does), not to
+    the stream of the moment it was made, which a test runner may have closed since."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: Any) -> None:
+        pass
+
+
+def _log_to_stderr() -> None:
+    """The server log gets our records with time and level; Streamlit configures only its own loggers."""
+    logger = logging.getLogger("dashboard")
+    if not logger.handlers:  # the script runs again on every rerun: one handler per process
+        handler = _StderrHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
+def _internal_error(exc: Exception) -> None:
+    """A bug: its traceback to the server log, and to the user only a reference to it."""
+    reference = error_reference()
+    LOG.error("internal error, reference %s", reference, exc_info=exc)
+    st.error(f"Something went wrong on our side, sorry. Please tell the operator the reference **{reference}**: "
+             "the details are in the server's log.")
+
+
+def _guarded(function: Callable[..., None]) -> Callable[..., None]:
+    """``function`` with any unexpected exception turned into :func:`_internal_error`. ``st.stop()`` and
+    ``st.rerun()`` raise ``StopException`` and ``RerunException``, which derive from ``BaseException`` (not
+    ``Exception``) precisely so that they pass through handlers like this one."""
+
+    @wraps(function)
+    def guarded(*args: Any, **kwargs: Any) -> None:
+        try:
+            function(*args, **kwargs)
+        except Exception as exc:
+            _internal_error(exc)
+
+    return guarded
 
 
 @st.cache_resource(show_spinner=False)
-def _static_assets() -> Path:
-    return prepare_static(STATIC_DIR)
+def _static_assets() -> AssetSource:
+    source = serve_assets(STATIC_DIR, DEFAULT_ASSET_BASE)
+    if source.problem:  # logged once per process, with what fixes it
+        LOG.warning("map assets: %s; to serve them as files, run with write access: %s", source.problem,
+                    PREPARE_COMMAND)
+    return source
 
 
 @st.cache_resource(show_spinner="Loading the dataset…", max_entries=2)  # shared, never changed: no copy per rerun
@@ -92,6 +164,12 @@ def _map_context() -> MapContext:
     return map_context(_gazetteer())
 
 
+@st.cache_resource(show_spinner=False)
+def _outlines() -> str:
+    """The outlines' JSON text for the map's script: made once per process, not on every rerun (~7 ms)."""
+    return outline_json(_map_context().world)
+
+
 def _dataset(bundled: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     """The dataset to show: an uploaded table's valid rows, or the bundled data; and its name."""
     side = st.sidebar
@@ -100,12 +178,12 @@ def _dataset(bundled: pd.DataFrame) -> tuple[pd.DataFrame, str]:
         "Your own table", type=["csv", "geojson", "json", "parquet", "txt"], accept_multiple_files=True,
         key=f"upload-{st.session_state.get('uploads', 0)}",
         help="One table in the dataset's format — such as a CSV or GeoJSON downloaded here — with the seed "
-             "articles (.txt) its quotes come from, unless they are bundled. Invalid rows are listed and left out.")
+             "articles (.txt) its quotes come from, unless they are bundled. Invalid rows are listed and left out. "
+             "At most 100 MiB and 200,000 rows (the 105MB shown counts 10⁶ bytes a MB: it is 100 MiB).")
     tables = [f for f in files or [] if not f.name.lower().endswith(".txt")]
     if not tables:
         return bundled, "the bundled dataset"
-    side.button("Use the bundled dataset", on_click=lambda: st.session_state.update(
-        uploads=st.session_state.get("uploads", 0) + 1), width="stretch")
+    side.button("Use the bundled dataset", on_click=_next_upload, width="stretch")
     if len(tables) > 1:
         st.error("Upload one table at a time (with any number of seed .txt files); showing the bundled dataset.")
         return bundled, "the bundled dataset"
@@ -116,15 +194,21 @@ def _dataset(bundled: pd.DataFrame) -> tuple[pd.DataFrame, str]:
         key = " ".join(f.file_id for f in files)
         result = _ingest(key, table.name, table.getvalue(), seeds)
     except UnreadableFileError as exc:
-        st.error(f"{markdown_text(table.name)} could not be read: {markdown_text(exc.problems[0].message)}. "
+        st.error(f"{code_span(table.name)} could not be read: {code_span(exc.problems[0].message)}. "
                  "Showing the bundled dataset.")
         return bundled, "the bundled dataset"
     _report(result, table.name)
     return result.events, f"{table.name} {key}"
 
 
+@_guarded  # callbacks run before the script, outside main's guard
+def _next_upload() -> None:
+    """A new key for the uploader: Streamlit then draws an empty one, and the bundled dataset is shown."""
+    st.session_state["uploads"] = st.session_state.get("uploads", 0) + 1
+
+
 def _report(result: Ingested, name: str) -> None:
-    name = markdown_text(name)
+    name = code_span(name)
     if result.valid:
         st.success(f"{name}: all {result.rows} rows are valid.")
         return
@@ -154,16 +238,35 @@ def _init_from_url(options: FilterOptions, dataset: str) -> None:
 
 
 def _set_widgets(state: FilterState) -> None:
-    st.session_state.update(dates=(state.start, state.end), countries=list(state.countries),
-                            types=list(state.event_types), sources=list(state.sources), text=state.text)
+    st.session_state.update(_widget_values(state))
 
 
+def _widget_values(state: FilterState) -> dict[str, Any]:
+    return {"dates": (state.start, state.end), "countries": list(state.countries), "types": list(state.event_types),
+            "sources": list(state.sources), "text": state.text}
+
+
+def _repair_widgets(options: FilterOptions) -> None:
+    """Give every filter widget a usable value before it is drawn. Streamlit deletes a widget's key on a run
+    that does not draw it (the date slider of a one-day dataset), and a slider without a value would start as
+    a single date, not a range. Usable values are left as they are, so typing is never disturbed."""
+    wanted = _widget_values(state_from_widgets(st.session_state, options))
+    for key in WIDGET_KEYS:
+        current = st.session_state.get(key)
+        usable = isinstance(current, str) and len(current) <= MAX_TEXT_LENGTH if key == "text" else \
+            current == wanted[key]
+        if not usable:
+            st.session_state[key] = wanted[key]
+
+
+@_guarded
 def _reset(options: FilterOptions) -> None:
     _set_widgets(FilterState.default(options))
     st.session_state.update(event=None, notices=[])
 
 
 def _sidebar(options: FilterOptions) -> FilterState:
+    _repair_widgets(options)
     side = st.sidebar
     side.header("Filters")
     if options.date_min < options.date_max:
@@ -180,10 +283,7 @@ def _sidebar(options: FilterOptions) -> FilterState:
     side.text_input("Search", key="text", max_chars=MAX_TEXT_LENGTH, placeholder="title, place, quote, notes")
     side.button("Reset filters", on_click=_reset, args=(options,), width="stretch")
     side.caption("The filters are in the page's URL: copy it to share this view.")
-    start, end = st.session_state["dates"]
-    return FilterState(start=start, end=end, countries=tuple(st.session_state["countries"]),
-                       event_types=tuple(st.session_state["types"]), sources=tuple(st.session_state["sources"]),
-                       text=st.session_state["text"].strip(), event=st.session_state.get("event"))
+    return state_from_widgets(st.session_state, options)
 
 
 def _headline(filtered: pd.DataFrame) -> None:
@@ -206,12 +306,13 @@ def _map(filtered: pd.DataFrame, context: MapContext, selected: str | None,
     # A centre and zoom that change (another dataset) move the map without remounting it; the same values on
     # every rerun leave the reader's panning alone.
     centre, zoom = view
-    st_folium(build_base_map(context), key="map", height=MAP_HEIGHT,
+    st_folium(build_base_map(context, outlines=_outlines()), key="map", height=MAP_HEIGHT,
               use_container_width=True, center=centre, zoom=zoom,
               feature_group_to_add=layers, layer_control=folium.LayerControl(collapsed=True),
               returned_objects=["last_object_clicked_tooltip"], on_change=_on_map_click)
 
 
+@_guarded
 def _on_map_click() -> None:
     """Select the clicked event before the rerun starts, so the run draws it selected at once."""
     tooltip = (st.session_state.get("map") or {}).get("last_object_clicked_tooltip") or ""
@@ -229,8 +330,9 @@ def _table(filtered: pd.DataFrame, selected: str | None) -> None:
     view = table_view(shown)
     if not picked.empty:
         row = picked.iloc[0]
-        st.info(f"**Selected on the map:** {markdown_text(row['title'])} — “{markdown_text(row['quote'])}” "
-                f"({markdown_text(row['seed'])})")
+        with st.container(border=True):  # st.text: a title or quote is shown as it is, links and all
+            st.markdown("**Selected on the map**")
+            st.text(f"{row['title']} — “{row['quote']}” ({row['seed']})")
         styled = view.style.apply(
             lambda r: ["background-color: #fff3bf" if r["ID"] == selected else "" for _ in r], axis=1)
     else:
@@ -258,16 +360,16 @@ def _downloads(filtered: pd.DataFrame) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="News events map", page_icon="🗺️", layout="wide")
-    _static_assets()
+    assets = _static_assets()
     files = _dataset_files()
     try:
         events = _events(*files)
         context = _map_context()
     except DatasetError as exc:
-        st.error("The dataset is invalid:\n\n" + "\n".join(f"- {markdown_text(p)}" for p in exc.problems))
+        st.error("The dataset is invalid:\n\n" + "\n".join(f"- {code_span(p)}" for p in exc.problems))
         st.stop()
     except (DashboardError, OSError) as exc:
-        st.error(f"The dataset could not be loaded: {markdown_text(exc)}")
+        st.error(f"The dataset could not be loaded: {code_span(exc)}")
         st.stop()
     st.title("News events map")
     st.caption("Every point cites its sentence. Hollow rings and dashed circles mark places known only to a "
@@ -276,11 +378,17 @@ def main() -> None:
     options = _options(f"{dataset} {files}", events)
     _init_from_url(options, dataset)
     for notice in st.session_state.get("notices", []):
-        st.warning(f"Ignored in the URL: {markdown_text(notice)}")
+        st.warning(f"Ignored in the URL: {code_span(notice)}")
     state = _sidebar(options)
     filtered = state.apply(events)
     _headline(filtered)
-    _map(filtered, context, state.event, _view(f"{dataset} {files}", events))
+    if assets.base is None:
+        st.error(f"The map cannot be drawn: its Leaflet files are missing from this installation. The operator "
+                 f"can add them by running `{PREPARE_COMMAND}` with write access to it.")
+    else:
+        if assets.base != context.asset_base:  # the files inline: the install has no copies to serve
+            context = replace(context, asset_base=assets.base)
+        _map(filtered, context, state.event, _view(f"{dataset} {files}", events))
     if filtered.empty:
         st.info("No events match these filters.")
     else:
@@ -292,4 +400,5 @@ def main() -> None:
     st.query_params.from_dict(state_to_params(state, options))
 
 
-main()
+_log_to_stderr()
+_guarded(main)()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pandas as pd
 
@@ -17,7 +18,8 @@ from ..dataset.filters import countries_involved, filter_events
 from ..dataset.schema import EventType
 from ..geography.countries import country_name
 
-__all__ = ["MAX_TEXT_LENGTH", "FilterOptions", "FilterState", "state_from_params", "state_to_params"]
+__all__ = ["MAX_TEXT_LENGTH", "FilterOptions", "FilterState", "state_from_params", "state_from_widgets",
+           "state_to_params"]
 
 MAX_TEXT_LENGTH = 200
 
@@ -112,6 +114,40 @@ def state_to_params(state: FilterState, options: FilterOptions) -> dict[str, str
     if state.event:
         params["event"] = state.event
     return params
+
+
+def state_from_widgets(values: Mapping[str, Any], options: FilterOptions) -> FilterState:
+    """The state the sidebar's widgets hold (``dates``, ``countries``, ``types``, ``sources``, ``text``, ``event``),
+    each missing or unusable value replaced by its default, never an error.
+
+    Streamlit deletes a widget's key on a run that does not draw it (the date slider of a one-day or empty
+    dataset), and a value can outlive the dataset it was chosen in; either must not stop the app.
+    """
+    start, end = _date_range(values.get("dates"), options)
+    text = values.get("text")
+    event = values.get("event")
+    return FilterState(start=start, end=end,
+                       countries=_kept(values.get("countries"), options.countries),
+                       event_types=_kept(values.get("types"), options.event_types),
+                       sources=_kept(values.get("sources"), options.sources),
+                       text=text.strip()[:MAX_TEXT_LENGTH] if isinstance(text, str) else "",
+                       event=event if isinstance(event, str) and event in options.event_ids else None)
+
+
+def _date_range(value: object, options: FilterOptions) -> tuple[dt.date, dt.date]:
+    """A (start, end) pair inside the data's span; the whole span if ``value`` is not one."""
+    # A datetime is a date too, but cannot be compared with one.
+    if not (isinstance(value, tuple | list) and len(value) == 2
+            and all(isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in value)):
+        return options.date_min, options.date_max
+    start, end = (min(max(d, options.date_min), options.date_max) for d in value)
+    return (start, end) if start <= end else (options.date_min, options.date_max)
+
+
+def _kept(value: object, allowed: Sequence[str]) -> tuple[str, ...]:
+    """The values of a multiselect still offered, in their order; a stray string is not split into letters."""
+    values = value if isinstance(value, list | tuple) else []
+    return tuple(dict.fromkeys(v for v in values if isinstance(v, str) and v in allowed))
 
 
 def _last(params: Mapping[str, Sequence[str]], key: str) -> str | None:

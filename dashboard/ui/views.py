@@ -13,7 +13,8 @@ from ..dataset.schema import LocationPrecision, event_type_label
 from ..geography.countries import country_name
 from ..maps.mapping import EVENT_COLORS
 
-__all__ = ["TIMELINE_MAX_BARS", "Summary", "date_span", "markdown_text", "summarize", "table_view", "timeline_chart"]
+__all__ = ["TIMELINE_MAX_BARS", "Summary", "code_span", "date_span", "markdown_text", "summarize", "table_view",
+           "timeline_chart"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,27 @@ def markdown_text(text: object) -> str:
     """``text`` escaped for Streamlit's Markdown, so that a title, quote or URL parameter shows as it is: no
     link, image, formula, emoji or HTML can come out of data."""
     return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+
+
+CODE_SPAN_MAX = 300  # characters of data quoted in a message; the rest is in the table or the file
+
+
+def code_span(text: object, *, limit: int = CODE_SPAN_MAX) -> str:
+    """``text`` as a Markdown code span, to quote data (a URL parameter, a file name, a problem) in a message.
+
+    Escaping is not enough for Streamlit's Markdown: it turns bare URLs, ``www.`` names and e-mail addresses into
+    links and ``:material/…:`` or ``:smile:`` into icons *after* escapes are read. Inside a code span none of
+    that happens (but see ``:material/`` below). The fence is one backtick longer than any run of backticks in
+    ``text``, and line breaks become spaces, since a blank line would end the span (and the paragraph) early.
+    """
+    body = " ".join(str(text).splitlines())
+    body = body[:limit] + "…" if len(body) > limit else body
+    # Streamlit's frontend rewrites ":material/" to ":material_" in the Markdown source, code spans included;
+    # an invisible word joiner after the colon keeps the text as it was.
+    body = body.replace(":material/", ":\u2060material/")
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", body)), default=0) + 1)
+    # One space inside each end is dropped by the parser; it lets text begin or end with a backtick.
+    return f"{fence} {body} {fence}"
 
 
 def date_span(first: pd.Timestamp | None, last: pd.Timestamp | None) -> str:

@@ -49,13 +49,15 @@ class Server:
     log: Path
 
 
-def start_server(log_dir: Path, *, env: dict[str, str] | None = None, timeout: float = 60.0) -> Server:
-    """``streamlit run dashboard/ui/app.py`` on a free port; returns once its health check answers."""
+def start_server(log_dir: Path, *, env: dict[str, str] | None = None, script: str = "dashboard/ui/app.py",
+                 timeout: float = 60.0) -> Server:
+    """``streamlit run <script>`` (the app, unless told) from the project folder, so that its
+    ``.streamlit/config.toml`` applies, on a free port; returns once its health check answers."""
     port = free_port()
     log = log_dir / f"streamlit-{port}.log"
     with log.open("w") as handle:  # the child keeps its own descriptor
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/ui/app.py", "--server.port", str(port),
+            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"

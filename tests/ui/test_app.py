@@ -167,5 +167,6 @@ def test_url_parameters_cannot_inject_markdown():
     at.query_params.update({"country": ["![x](//evil.example/p.png)"], "q": "$5 bn and $3 bn"})
     at.run()
     notice = " ".join(w.value for w in at.warning)
-    assert r"\!\[x\]\(//evil\.example/p\.png\)" in notice  # shown as text: no image is fetched
+    # In a code span: shown as text, no image is fetched (the browser tests look at the page itself).
+    assert "` unknown 'country' value(s) ignored: '![x](//evil.example/p.png)' `" in notice
     assert not at.exception

@@ -1,5 +1,5 @@
 """The filter state in the URL: what the dataset offers, a lossless round trip that omits defaults, and a notice
-plus a safe state for every kind of bad parameter."""
+plus a safe state for every kind of bad parameter; and the state read back from the widgets, whatever they hold."""
 
 from __future__ import annotations
 
@@ -13,7 +13,14 @@ from dashboard.dataset.filters import filter_events
 from dashboard.dataset.loading import load_events
 from dashboard.dataset.schema import EventType
 from dashboard.geography.countries import country_name
-from dashboard.ui.state import MAX_TEXT_LENGTH, FilterOptions, FilterState, state_from_params, state_to_params
+from dashboard.ui.state import (
+    MAX_TEXT_LENGTH,
+    FilterOptions,
+    FilterState,
+    state_from_params,
+    state_from_widgets,
+    state_to_params,
+)
 
 D = dt.date
 
@@ -179,3 +186,46 @@ def test_apply_is_filter_events_with_the_same_arguments(events, options, changes
     expected = filter_events(events, start=state.start, end=state.end, countries=state.countries,
                              event_types=state.event_types, sources=state.sources, text=state.text)
     pd.testing.assert_frame_equal(state.apply(events), expected)
+
+
+# ---------------------------------------------------------------- the state the widgets hold
+
+# (session values, what the state keeps)
+WIDGETS = [
+    ({}, {}),  # every key gone: the defaults, not a KeyError
+    ({"dates": (D(2022, 8, 1), D(2022, 8, 31))}, {"start": D(2022, 8, 1), "end": D(2022, 8, 31)}),
+    ({"dates": [D(2022, 8, 1), D(2022, 8, 31)]}, {"start": D(2022, 8, 1), "end": D(2022, 8, 31)}),
+    ({"dates": D(2022, 8, 1)}, {}),  # a slider drawn without a value starts as one date, not a range
+    ({"dates": (D(2022, 8, 31), D(2022, 8, 1))}, {}),  # reversed
+    ({"dates": (D(1999, 1, 1), D(2030, 1, 1))}, {}),  # another dataset's span: clamped to this one
+    ({"dates": (D(2022, 8, 1), D(2030, 1, 1))}, {"start": D(2022, 8, 1)}),
+    ({"dates": (dt.datetime(2022, 8, 1), D(2022, 8, 31))}, {}),  # a datetime cannot be compared with a date
+    ({"dates": None}, {}),
+    ({"countries": ["RUS", "XXX", "RUS"]}, {"countries": ("RUS",)}),  # stale and repeated values go
+    ({"countries": "RUS", "types": None, "sources": 3}, {}),  # not a list: nothing chosen, not letters
+    ({"types": ("armed_conflict",), "sources": ["TASS"]}, {"event_types": ("armed_conflict",), "sources": ("TASS",)}),
+    ({"text": "  kyiv "}, {"text": "kyiv"}),
+    ({"text": None}, {}),
+    ({"text": "x" * 500}, {"text": "x" * MAX_TEXT_LENGTH}),
+    ({"event": "vostok-2022"}, {"event": "vostok-2022"}),
+    ({"event": "http://evil.example/login"}, {}),  # not an event of this dataset
+]
+
+
+@pytest.mark.parametrize(("values", "changes"), WIDGETS)
+def test_state_from_widgets_never_fails(options, values, changes):
+    state = state_from_widgets(values, options)
+    assert state == replace(FilterState.default(options), **changes)
+    assert_safe(state, options)
+
+
+def test_state_from_widgets_of_a_one_day_dataset(events):
+    options = FilterOptions.of(events[events["event_id"] == "russia-invades-ukraine-2022"])
+    assert (options.date_min, options.date_max) == (D(2022, 2, 24), D(2022, 2, 24))
+    assert state_from_widgets({"text": "kyiv"}, options) == FilterState(D(2022, 2, 24), D(2022, 2, 24), text="kyiv")
+
+
+def test_state_from_widgets_of_no_events(events):
+    options = FilterOptions.of(events.iloc[:0])
+    state = state_from_widgets({"dates": (D(2022, 1, 1), D(2022, 2, 1)), "countries": ["RUS"]}, options)
+    assert state == FilterState.default(options)

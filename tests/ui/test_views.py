@@ -12,7 +12,7 @@ from dashboard.dataset.filters import filter_events
 from dashboard.dataset.loading import load_events
 from dashboard.dataset.schema import event_type_label
 from dashboard.maps.mapping import EVENT_COLORS
-from dashboard.ui.views import Summary, summarize, table_view, timeline_chart
+from dashboard.ui.views import CODE_SPAN_MAX, Summary, code_span, summarize, table_view, timeline_chart
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +142,39 @@ def test_events_with_the_same_title_keep_a_row_each_in_the_timeline():
     rows = timeline_chart(events).to_dict()["datasets"]
     titles = {row["title"] for dataset in rows.values() for row in dataset}
     assert titles == {f"Drills [{event_id}]" for event_id in events["event_id"]}
+
+
+# ---------------------------------------------------------------- data quoted in messages
+
+# (data, the code span quoting it). Streamlit's Markdown would make links or icons of the first ones if they
+# were only escaped; inside a code span they stay text (the browser tests check the page).
+CODE_SPANS = [
+    ("http://evil.example/login", "` http://evil.example/login `"),
+    ("www.evil.example", "` www.evil.example `"),
+    ("a@evil.example", "` a@evil.example `"),
+    (":material/warning: :smile:", "` :\u2060material/warning: :smile: `"),  # see the browser test
+    ("**bold** [x](y) <b>", "` **bold** [x](y) <b> `"),
+    ("a `tick` b", "`` a `tick` b ``"),  # a fence longer than any run inside
+    ("``", "``` `` ```"),  # nothing but backticks: the spaces keep them apart from the fence
+    ("one\n\ntwo\r\nthree", "` one  two three `"),  # a blank line would end the span and the paragraph
+    ("", "`  `"),
+]
+
+
+@pytest.mark.parametrize(("text", "span"), CODE_SPANS)
+def test_code_span(text, span):
+    assert code_span(text) == span
+
+
+def test_code_span_cuts_long_data():
+    span = code_span("x" * 5000)
+    assert span == f"` {'x' * CODE_SPAN_MAX}… `"
+
+
+def test_code_span_of_any_text_is_one_span():
+    for text in ["`", "a`", "`a", "a ``` b ` c", "x\u2028y", 42]:
+        span = code_span(text)
+        fence = re.match(r"`+", span).group()
+        assert span.startswith(fence + " ") and span.endswith(" " + fence)
+        inner = span[len(fence) + 1:-len(fence) - 1]
+        assert fence not in re.findall(r"`+", inner) and "\n" not in inner and "\u2028" not in inner
