@@ -28,8 +28,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import math
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -218,7 +220,7 @@ async def _keepalive(ws: ClientConnection, result: SessionResult, interval: floa
 
 async def run_session(ws_url: str, page_url: str, *, filters: int, start: asyncio.Event, done: asyncio.Event,
                       ran: asyncio.Queue[None], ping_interval: float, ping_timeout: float, first_ping: float,
-                      assets: str | None = None) -> SessionResult:
+                      assets: str | None = None, values: tuple[str, ...] = FILTER_VALUES) -> SessionResult:
     """One browser tab: a page load, then ``filters`` filter changes; puts into ``ran`` when its runs are over
     (or failed), then stays connected until ``done``."""
     result = SessionResult()
@@ -228,7 +230,7 @@ async def run_session(ws_url: str, page_url: str, *, filters: int, start: asynci
                            ping_interval=None, proxy=None, open_timeout=RUN_TIMEOUT_S) as ws:
             pinger = asyncio.create_task(_keepalive(ws, result, ping_interval, ping_timeout, first_ping))
             try:
-                await _session_runs(ws, page_url, result, filters, assets)
+                await _session_runs(ws, page_url, result, filters, assets, values)
                 ran.put_nowait(None)
                 await done.wait()
             finally:
@@ -246,7 +248,7 @@ async def run_session(ws_url: str, page_url: str, *, filters: int, start: asynci
 
 
 async def _session_runs(ws: ClientConnection, page_url: str, result: SessionResult, filters: int,
-                        assets: str | None) -> None:
+                        assets: str | None, values: tuple[str, ...] = FILTER_VALUES) -> None:
     started = time.monotonic()
     await ws.send(rerun_message(page_url))
     if assets:
@@ -256,7 +258,7 @@ async def _session_runs(ws: ClientConnection, page_url: str, result: SessionResu
     cached, page_hash, widgets = set(reply.cacheable), reply.page_script_hash, reply.widgets
     for index in range(filters):
         await asyncio.sleep(THINK_S)
-        value = FILTER_VALUES[index % len(FILTER_VALUES)]
+        value = values[index % len(values)]
         started = time.monotonic()
         await ws.send(rerun_message(page_url, widgets=with_value(widgets, FILTER_KEY, value),
                                     page_script_hash=page_hash, cached_hashes=cached))
@@ -409,6 +411,22 @@ class Options:
     timeout: float = 600.0
     assets: bool = False
     server_args: tuple[str, ...] = ()
+    distinct: bool = False  # each session searches its own word: no two share a filtered view (and its caches)
+
+
+def distinct_values(session: int) -> tuple[str, ...]:
+    """Session ``session``'s filter values when no two sessions may share a view: a word of the bundled titles
+    of its own (each still matches events), then the whole dataset again."""
+    words = _title_words()
+    return (words[session % len(words)], "")
+
+
+@functools.cache
+def _title_words() -> list[str]:
+    from dashboard.dataset.loading import load_events
+
+    titles = " ".join(load_events()["title"]).lower()
+    return sorted({word for word in re.findall(r"[a-z]{4,}", titles)})
 
 
 async def _sessions(base: str, n: int, options: Options) -> tuple[list[SessionResult], list[float]]:
@@ -418,7 +436,8 @@ async def _sessions(base: str, n: int, options: Options) -> tuple[list[SessionRe
     tasks = [asyncio.create_task(run_session(
         ws_url, base + "/", filters=options.filters, start=start, done=done, ran=ran,
         ping_interval=options.ping_interval, ping_timeout=options.ping_timeout,
-        first_ping=options.ping_interval * (i + 1) / n, assets=base if options.assets else None))
+        first_ping=options.ping_interval * (i + 1) / n, assets=base if options.assets else None,
+        values=distinct_values(i) if options.distinct else FILTER_VALUES))
         for i in range(n)]
     start.set()
     try:
@@ -530,6 +549,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--ping-timeout", type=float, default=PING_TIMEOUT_S)
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds allowed for one row's sessions")
     parser.add_argument("--assets", action="store_true", help="also fetch the map frame's files per session")
+    parser.add_argument("--distinct", action="store_true",
+                        help="each session searches a word of its own, so no two share a filtered view")
     parser.add_argument("--server-arg", action="append", default=[], metavar="ARG",
                         help="passed to streamlit run, e.g. --server-arg=--server.websocketPingInterval=20")
     return parser.parse_args(argv)
@@ -538,7 +559,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     options = Options(filters=args.filters, ping_interval=args.ping_interval, ping_timeout=args.ping_timeout,
-                      timeout=args.timeout, assets=args.assets, server_args=tuple(args.server_arg))
+                      timeout=args.timeout, assets=args.assets, server_args=tuple(args.server_arg),
+                      distinct=args.distinct)
     rows, notes = [], []
     with tempfile.TemporaryDirectory(prefix="load-bench-") as tmp:
         for target in args.targets:
@@ -551,7 +573,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"done: {target} × {n}", file=sys.stderr, flush=True)
     print(markdown_table(rows))
     print()
-    print(f"{os.cpu_count()} CPUs; {args.filters} filter(s) per session; keep-alive ping every "
+    views = "each session its own search word" if args.distinct else f"every session searching {FILTER_VALUES}"
+    print(f"{os.cpu_count()} CPUs; {args.filters} filter(s) per session, {views}; keep-alive ping every "
           f"{args.ping_interval:g} s, {args.ping_timeout:g} s timeout; pong: an idle connection pinging every "
           f"{PROBE_INTERVAL_S:g} s.")
     for note in notes:

@@ -61,8 +61,10 @@ def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
             continue
         text = values.astype(str)
         first = text.str[:1]
-        risky = (first.isin(list(FORMULA_TRIGGERS)) & pd.to_numeric(text, errors="coerce").isna()) \
-            | (first == FORMULA_PREFIX)
+        trigger, quoted = first.isin(list(FORMULA_TRIGGERS)), first == FORMULA_PREFIX
+        if not (trigger.any() or quoted.any()):  # the common case: no number parsing needed
+            continue
+        risky = (trigger & pd.to_numeric(text.where(trigger), errors="coerce").isna()) | quoted
         if risky.any():
             table[column] = text.where(~risky, FORMULA_PREFIX + text)
     return table
