@@ -11,6 +11,7 @@ import logging
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -182,3 +183,45 @@ def test_without_any_map_files_the_rest_of_the_app_runs(tmp_path, monkeypatch, f
     assert "map cannot be drawn" in message and "`python -m dashboard assets`" in message
     assert not [e for e in at.main if getattr(e, "type", None) == "component_instance"]
     assert len(table_ids(at)) == len(load_events()) and len(at.get("vega_lite_chart")) == 1
+
+
+def _parquet(frame) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+def _hostile_uploads() -> list[tuple[str, str, bytes, str]]:
+    """(id, file name, bytes, what the message says): small stand-ins for the tester's worst cases."""
+    one_day = ONE_DAY.decode()
+    header, row = one_day.splitlines()[:2]
+    deep = b'{"type":"FeatureCollection","features":' + b"[" * 400 + b"]" * 400 + b"}"
+    many = ",".join(f"c{i}" for i in range(250)) + "\n" + ",".join("x" * 250) + "\n"
+    events = load_events().iloc[[10]]
+    latitude = f"{events['latitude'].iloc[0]:.5f}".rstrip("0")  # as to_csv wrote it
+    digits = one_day.replace(f",{latitude},", ",٤٩.٠,", 1)  # Arabic-Indic digits: float() would read 49.0
+    return [
+        ("long header name", "long.csv", (header + "," + "n" * 5_000 + "\n" + row + ",x\n").encode(),
+         "characters long"),
+        ("nested geojson", "deep.geojson", deep, "nested too deeply"),
+        ("too many columns", "wide.csv", many.encode(), "250 columns; the limit is 200"),
+        ("unicode digits", "digits.csv", digits.encode(), "non-ASCII digits"),
+        ("duplicate ids", "twice.csv", (one_day.rstrip("\n") + "\n" + row + "\n").encode(), "duplicate"),
+        ("parquet over the row limit", "many.parquet", _parquet(pd.concat([events] * 3)), "3 rows; the limit is 2"),
+    ]
+
+
+@pytest.mark.parametrize(("name", "data", "fragment"), [case[1:] for case in _hostile_uploads()],
+                         ids=[case[0] for case in _hostile_uploads()])
+def test_hostile_uploads_give_a_message_never_a_traceback(monkeypatch, name, data, fragment):
+    """The tester's worst cases, small: each is refused or reported with a message naming the problem."""
+    monkeypatch.setattr("dashboard.dataset.ingest.MAX_ROWS", 2)  # three rows are "too many" for the Parquet case
+    at = fresh_app()
+    upload(at, (name, data))
+    assert_clean(at)
+    messages = [e.value for e in [*at.error, *at.warning]]
+    problems = [str(frame.value.to_dict("records")) for frame in at.dataframe if "problem" in frame.value.columns]
+    assert any(fragment in text for text in messages + problems), (messages, problems)
+    search(at, "kyiv")
