@@ -23,7 +23,10 @@ The point inside each country that the gazetteer uses comes from ``dashboard.geo
 
 Usage::
 
-    python scripts/build_world_geojson.py [--out PATH]
+    python scripts/build_world_geojson.py [--scale 110m|50m] [--out PATH]
+
+``--scale 50m`` reads ``package/countries-50m.json`` instead and writes ``data/world-50m.geojson``: the finer
+outlines the map shows from zoom 5 on (``dashboard.maps.basemap``), fetched by the browser as a static file.
 
 Licences: the geometry is Natural Earth data, which is in the public domain; the ``world-atlas``
 package (Mike Bostock) that converts it to TopoJSON is distributed under the ISC licence.
@@ -55,7 +58,13 @@ from dashboard.geography.geometry import point_in_ring
 WORLD_ATLAS_VERSION = "2.0.2"  # pinned: Natural Earth 4.1.0, 177 countries at 1:110m
 TOPOJSON_MEMBER = "package/countries-110m.json"
 TOPOJSON_OBJECT = "countries"
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "data" / "world.geojson"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_OUT = DATA_DIR / "world.geojson"
+# Scale -> (member of the tarball, default output). Both are quantized to a 0.0036 x 0.0017 degree grid.
+SCALES: dict[str, tuple[str, Path]] = {
+    "110m": (TOPOJSON_MEMBER, DEFAULT_OUT),
+    "50m": ("package/countries-50m.json", DATA_DIR / "world-50m.geojson"),
+}
 
 # Coordinates are rounded to 3 decimals (~110 m at the equator). The 1:110m source is quantized
 # to a 0.0036 x 0.0017 degree grid, so a 4th decimal would only add bytes, not detail.
@@ -69,7 +78,13 @@ NAME_TO_ISO_A3: dict[str, str] = {
     "Kosovo": "XKX",
     "N. Cyprus": "",
     "Somaliland": "",
+    # Only at 1:50m: Christmas Island and the Cocos Islands as one feature (each has its own ISO code), and the
+    # disputed Siachen Glacier.
+    "Indian Ocean Ter.": "",
+    "Siachen Glacier": "",
 }
+
+POLE_LATITUDE = 89.99  # a ring wholly beyond this runs along a pole
 
 Point = tuple[float, float]  # (lon, lat) while decoding
 Position = list[float]  # [lon, lat] in the output
@@ -318,6 +333,10 @@ def _polygons(
     """One TopoJSON polygon (list of arc-index rings) -> GeoJSON polygons (several if it is cut)."""
     if not rings:
         return []
+    if len(rings) > 1 and all(abs(y) > POLE_LATITUDE for _, y in _stitch_ring(arcs, rings[0])):
+        # 1:50m Antarctica: on the sphere its exterior ring is the South Pole itself (no area, all along -90)
+        # and the coast is a "hole" in it. On a flat map the land is bounded by the coast, closed along the pole.
+        rings = rings[1:]
     exteriors = cut_antimeridian(_stitch_ring(arcs, rings[0]))
     holes: list[list[Point]] = []
     for indices in rings[1:]:
@@ -417,9 +436,12 @@ def dumps_feature_collection(collection: dict[str, Any]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output path (default: {DEFAULT_OUT})")
+    parser.add_argument("--scale", choices=sorted(SCALES), default="110m", help="Natural Earth scale (default: 110m)")
+    parser.add_argument("--out", type=Path, help="output path (default: data/world.geojson, data/world-50m.geojson)")
     args = parser.parse_args(argv)
-    topology = fetch_topology()
+    member, default_out = SCALES[args.scale]
+    args.out = args.out or default_out
+    topology = fetch_topology(member=member)
     collection = topology_to_geojson(topology)
     text = dumps_feature_collection(collection)
     atomic_write_text(args.out, text)

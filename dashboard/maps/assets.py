@@ -6,10 +6,15 @@ blank. Here the same files come from XStatic packages installed from PyPI (no th
 rewrites every asset link of a folium tree to that copy. Links to assets we do not need (Bootstrap,
 Font Awesome, awesome-markers: only ``folium.Icon`` uses them) are dropped; an unknown CDN link is an error.
 
+The same folder holds the base map's data (``basemap/``: the 1:110m and 1:50m outlines and the label table, from
+``data/``; see :mod:`dashboard.maps.basemap`), which the map fetches once per session rather than carrying it in
+every update.
+
 An install that cannot be written to (a system package, a read-only container) and lacks the copies still
 draws its map: :func:`serve_assets` then chooses the base :data:`INLINE`, for which the links are ``data:``
 URLs holding the files themselves (streamlit-folium loads each link with a ``<script src>`` or ``<link>`` tag,
-which accept them). That costs about 0.4 MB more in every map update, so the copies remain the normal way.
+which accept them), and the map's script holds the 1:110m outlines and the labels. That costs about 0.7 MB more
+in every map update, so the copies remain the normal way.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from branca.element import Element
 from folium.elements import JSCSSMixin
 
 from ..errors import DashboardError
+from .basemap import published_files
 
 __all__ = [
     "ASSET_FILES",
@@ -87,14 +93,18 @@ class AssetSource:
 
 
 def prepare_static(static_dir: Path) -> Path:
-    """Copy the packaged assets into ``static_dir``. Idempotent; each file is replaced atomically, because a
-    browser may be fetching it while the app reruns."""
+    """Copy the packaged assets into ``static_dir``, and publish the base map's outlines and labels there
+    (:func:`dashboard.maps.basemap.published_files`), which the map fetches instead of carrying them in every
+    update. Idempotent; each file is replaced atomically, because a browser may be fetching it while the app
+    reruns."""
     for folder, (source_dir, items) in PACKAGES.items():
         for item in items:
             source = source_dir / item
             files = sorted(p for p in source.rglob("*") if p.is_file()) if source.is_dir() else [source]
             for file in files:
                 _copy_if_changed(file, static_dir / folder / file.relative_to(source_dir))
+    for path, data in published_files().items():
+        _write_if_changed(data, static_dir / path)
     return static_dir
 
 
@@ -137,6 +147,15 @@ def _copy_if_changed(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     shutil.copyfile(source, tmp)  # a real copy: Streamlit refuses symlinks that leave its static folder
+    os.replace(tmp, target)
+
+
+def _write_if_changed(data: bytes, target: Path) -> None:
+    if target.exists() and target.read_bytes() == data:
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
     os.replace(tmp, target)
 
 

@@ -5,6 +5,8 @@ files inline."""
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -31,6 +33,7 @@ from dashboard.maps.assets import (
     prepare_static,
     serve_assets,
 )
+from dashboard.maps.basemap import published_files, served_urls
 
 LEAFLET = Path(xstatic.pkg.leaflet.BASE_DIR)
 JQUERY = Path(xstatic.pkg.jquery.BASE_DIR)
@@ -154,6 +157,35 @@ def test_external_links_checks_every_root():
     inside, outside = MacroElement(), MacroElement()
     outside.default_css = [("x", "https://cdn.example.org/x.css")]
     assert external_links(inside, outside) == ["https://cdn.example.org/x.css"]
+
+
+# ---------------------------------------------------------------- the base map's data
+
+
+def test_prepare_static_publishes_the_base_map_data(static):
+    files = published_files()
+    assert set(files) == {"basemap/world-110m.json", "basemap/world-50m.json", "basemap/labels.json"}
+    for path, data in files.items():
+        assert (static / path).read_bytes() == data, path
+        json.loads(data)  # the map fetches and parses each as JSON
+
+
+def test_the_served_urls_name_the_published_content(static):
+    for url in served_urls(BASE).values():
+        path, _, version = url.removeprefix(BASE).partition("?v=")
+        assert hashlib.sha256((static / path).read_bytes()).hexdigest()[:12] == version
+
+
+def test_a_changed_base_map_file_is_restored(static):
+    (static / "basemap" / "labels.json").write_text("{}", encoding="utf-8")
+    prepare_static(static)
+    assert (static / "basemap" / "labels.json").read_bytes() == published_files()["basemap/labels.json"]
+    assert not list(static.rglob("*.tmp"))
+
+
+def test_a_stale_base_map_file_that_cannot_be_replaced_is_not_served(static, unwritable):
+    (static / "basemap" / "world-50m.json").write_text("stale", encoding="utf-8")
+    assert serve_assets(static, BASE).base == INLINE
 
 
 # ---------------------------------------------------------------- an install that cannot be written
