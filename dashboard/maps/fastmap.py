@@ -12,9 +12,10 @@ draws on one canvas:
 - with few enough in view, every event is a dot (events at one place spread on a small spiral), coloured by
   type, hollow for an imprecise place, with a hover tooltip.
 
-Clicking an event makes streamlit-folium report ``last_object_clicked_tooltip`` ending in ``[event_id]``, just
-like a marker of the small path. The app then passes that id as ``selected``; the selected event is drawn by
-the small path itself (same popup, tooltip, extent and participant lines) with its popup open.
+Clicking an event makes streamlit-folium report ``last_object_clicked_tooltip`` ending in ``[event_id]`` (in
+an element the reader does not see), just like a marker of the small path. The app then passes that id as
+``selected``; the selected event is drawn by the small path itself (same popup, tooltip, extent and participant
+lines) with its popup open.
 
 The layer's script depends only on the events, so the same filter gives byte-identical JavaScript and the
 frame keeps an open popup. Nothing is loaded from the network: the script is inline.
@@ -34,7 +35,6 @@ import pyarrow as pa
 from folium.template import Template
 
 from ..dataset.schema import LocationPrecision, event_type_label
-from .assets import walk_elements
 from .mapping import EVENT_COLORS, UNKNOWN_COLOR, MapContext, PlainScriptElement, build_event_layers
 
 __all__ = [
@@ -115,13 +115,10 @@ def build_fast_layers(events: pd.DataFrame, context: MapContext, *, selected: st
     group = folium.FeatureGroup(name="Events")
     FastEvents(events).add_to(group)
     rows = events[events["event_id"] == selected] if selected else events.iloc[:0]
-    extents, lines, markers = build_event_layers(rows, context)
+    # in a pane above the canvas, so it stays visible and clickable
+    extents, lines, markers = build_event_layers(rows, context, pane=SELECTED_PANE, open_popup=True)
     lines.layer_name, markers.layer_name = "Participants of the selected event", "Selected event"
     extents.layer_name = "Place precision of the selected event"
-    for element in walk_elements(markers):
-        if isinstance(element, folium.CircleMarker):
-            element.options["pane"] = SELECTED_PANE  # above the canvas, so it stays visible and clickable
-            _OpenPopup(element).add_to(markers)
     return [group, extents, lines, markers]
 
 
@@ -147,21 +144,6 @@ class FastEvents(PlainScriptElement):
         self.options = {"key": hashlib.sha1(payload.encode()).hexdigest(), "detailLimit": DETAIL_LIMIT,
                         "detailZoom": DETAIL_ZOOM, "smallLimit": SMALL_LIMIT, "cell": CELL_PX,
                         "pane": SELECTED_PANE}
-
-
-class _OpenPopup(PlainScriptElement):
-    """Open a marker's popup once its layers are on the map (they are added after all scripts ran)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        setTimeout(function () { {{ this.marker.get_name() }}.openPopup(); }, 0);
-        {% endmacro %}
-    """)
-
-    def __init__(self, marker: folium.CircleMarker) -> None:
-        super().__init__()
-        self._name = "OpenPopup"
-        self.marker = marker
 
 
 def _types(values: np.ndarray) -> tuple[list[str], np.ndarray]:
@@ -275,6 +257,9 @@ core.bin = function (d, scale, ox, oy, x0, y0, x1, y1, cell) {
     }
     return {bins: list, inView: inView};
 };
+function esc(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
 if (typeof L === "undefined") return;
 var cache = {};  // payload key -> decoded data: a rerun that resends the same events skips decoding
 window.NewsFastEvents = L.Layer.extend({
@@ -289,7 +274,7 @@ window.NewsFastEvents = L.Layer.extend({
         var pane = map.getPane("newsFastEvents");
         pane.style.pointerEvents = "none";
         this._canvas = L.DomUtil.create("canvas", "leaflet-zoom-animated", pane);
-        this._tip = L.tooltip({direction: "top", offset: [0, -6], opacity: 0.95});
+        this._tip = L.tooltip({direction: "auto", offset: [6, 0], className: "event-tip", opacity: 0.95});
         map.on("moveend viewreset resize", this._redraw, this);
         map.on("zoomanim", this._animate, this);
         map.on("click", this._click, this);
@@ -355,17 +340,33 @@ window.NewsFastEvents = L.Layer.extend({
         var hits = [];
         ctx.textAlign = "center"; ctx.textBaseline = "middle"; ctx.font = "bold 11px system-ui, sans-serif";
         for (var i = 0; i < bins.length; i++) {
-            var b = bins[i], r = Math.min(28, 9 + 4 * Math.log(b.count) / Math.LN10 * 1.6);
+            var b = bins[i], r = Math.min(28, 11 + 4 * Math.log(b.count) / Math.LN10 * 1.6);
+            // As the small path's clusters: white, its number dark, ringed by its events' type colours (white
+            // and dark grey are colours no event type has).
             ctx.beginPath(); ctx.arc(b.x, b.y, r, 0, 2 * Math.PI);
-            // Greens, as the marker clusters of the small-data path: the event-type colours would read as types.
-            ctx.fillStyle = b.count < 100 ? "rgba(110,204,57,0.8)" : b.count < 10000 ? "rgba(66,150,36,0.85)"
-                : "rgba(36,96,20,0.9)";
-            ctx.fill(); ctx.lineWidth = 2; ctx.strokeStyle = "rgba(255,255,255,0.9)"; ctx.stroke();
-            ctx.fillStyle = "#fff";
+            ctx.fillStyle = "#fff"; ctx.fill();
+            ctx.lineWidth = 1; ctx.strokeStyle = "rgba(0,0,0,0.45)"; ctx.stroke();
+            var counts = this._typeCounts(b), start = -Math.PI / 2;
+            ctx.lineWidth = 6;
+            for (var t = 0; t < counts.length; t++) {
+                if (!counts[t]) continue;
+                var turn = 2 * Math.PI * counts[t] / b.count;
+                ctx.beginPath(); ctx.arc(b.x, b.y, r - 4, start, start + turn);
+                ctx.strokeStyle = this._d.colors[t]; ctx.stroke();
+                start += turn;
+            }
+            ctx.fillStyle = "#222";
             ctx.fillText(b.count >= 10000 ? Math.round(b.count / 1000) + "k" : String(b.count), b.x, b.y);
             hits.push({x: b.x, y: b.y, r: r, bin: b});
         }
         return hits;
+    },
+    _typeCounts: function (b) {  // events of each type in a bin
+        var d = this._d, counts = [];
+        for (var t = 0; t < d.colors.length; t++) counts.push(0);
+        for (var i = 0; i < b.places.length; i++)
+            for (var e = d.start[b.places[i]]; e < d.start[b.places[i] + 1]; e++) counts[d.type[e]] += 1;
+        return counts;
     },
     _hit: function (e) {
         var pt = this._map.mouseEventToContainerPoint(e.originalEvent), best = null, bestD = Infinity;
@@ -380,9 +381,14 @@ window.NewsFastEvents = L.Layer.extend({
         return this._map.layerPointToLatLng(L.point(h.x + this._origin.x, h.y + this._origin.y)
             .subtract(this._map.getPixelOrigin()));
     },
-    _label: function (e) {
+    _label: function (e) {  // for the reader: type and date
         var d = this._d;
-        return d.labels[d.type[e]] + ", " + core.date(d, e) + " [" + core.ids(d)[e] + "]";
+        return d.labels[d.type[e]] + ", " + core.date(d, e);
+    },
+    // The tooltip's HTML: the label, then [event_id] in an element the reader does not see (as the small
+    // path's tooltips): streamlit-folium reports the clicked tooltip's textContent, hidden text included.
+    _tooltip: function (e) {
+        return esc(this._label(e)) + "<span hidden>[" + esc(core.ids(this._d)[e]) + "]</span>";
     },
     _hover: function (e) {
         if (this._pending) return;
@@ -394,8 +400,7 @@ window.NewsFastEvents = L.Layer.extend({
             var h = self._hit(e);
             self._map.getContainer().style.cursor = h ? "pointer" : "";
             if (!h) { self._map.closeTooltip(self._tip); return; }
-            var text = h.bin ? h.bin.count + " events: click to zoom in" : self._label(h.e);
-            self._tip.setContent(text.replace(/&/g, "&amp;").replace(/</g, "&lt;"));
+            self._tip.setContent(h.bin ? h.bin.count + " events: click to zoom in" : self._tooltip(h.e));
             self._map.openTooltip(self._tip, self._latLng(h));
         });
     },
@@ -432,7 +437,9 @@ window.NewsFastEvents = L.Layer.extend({
             Math.min(events.length, (page + 1) * per) + ":";
         for (var k = page * per; k < Math.min(events.length, (page + 1) * per); k++) {
             var a = L.DomUtil.create("a", "", L.DomUtil.create("div", "", div));
-            a.href = "#"; a.textContent = this._label(events[k]); a.setAttribute("data-e", events[k]);
+            // the id too: in a list of one place's events, type and date alone may repeat
+            a.href = "#"; a.textContent = this._label(events[k]) + " (" + core.ids(d)[events[k]] + ")";
+            a.setAttribute("data-e", events[k]);
         }
         if ((page + 1) * per < events.length) {
             var more = L.DomUtil.create("a", "", L.DomUtil.create("div", "", div));
@@ -446,9 +453,9 @@ window.NewsFastEvents = L.Layer.extend({
         });
         this._list = L.popup({maxWidth: 420, maxHeight: 320}).setLatLng(latlng).setContent(div).openOn(this._map);
     },
-    // Report the event as clicked, the way streamlit-folium reads a marker: its tooltip ends with [event_id].
+    // Report the event as clicked, the way streamlit-folium reads a marker: its tooltip's text ends with [event_id].
     select: function (e, latlng) {
-        var pick = L.circleMarker(latlng).bindTooltip(this._label(e));
+        var pick = L.circleMarker(latlng).bindTooltip(this._tooltip(e));
         this.fire("click", {latlng: latlng, sourceTarget: pick, propagatedFrom: pick});
         return e;
     }

@@ -4,26 +4,24 @@ The map has two parts, so the app can change what is drawn without remounting th
 
 - :func:`build_base_map` — what never changes: the offline country outlines, optional online tiles, the
   legend. Built the same way every time.
-- :func:`build_event_layers` — what the filters change: event markers (clustered, with provenance popups),
-  the honest extent of imprecise places, and lines from each participant's capital to the event.
+- :func:`build_event_layers` — what the filters change: event markers (each drawn as itself, clustered only
+  when many; made in the browser from one JSON array, with provenance popups), the honest extent of
+  imprecise places, and lines from each participant's capital to the event.
 
 :func:`build_map` puts both together (the tests check the whole map with it).
 """
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import math
 import re
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import folium
-import folium.plugins
 import numpy as np
 import pandas as pd
 from branca.element import Element, MacroElement
@@ -34,11 +32,24 @@ from ..geography.countries import country_name
 from ..geography.gazetteer import OfflineGazetteer
 from ..geography.geometry import country_radius_km, great_circle, load_world, split_at_antimeridian
 from ..paths import WORLD_PATH
-from .assets import MAP_CSS, MAP_JS, asset_links, localize
+from .assets import INLINE, MAP_CSS, MAP_JS, asset_links, localize
+from .basemap import (
+    BASEMAP_CSS,
+    BASEMAP_JS,
+    FINE_OUTLINES_ZOOM,
+    LABELS_PANE,
+    OUTLINES_PANE,
+    inline_labels,
+    place_labels,
+    served_urls,
+)
 
 __all__ = [
+    "CLUSTER_ABOVE",
     "EVENT_COLORS",
     "MAP_HEIGHT",
+    "EventMarkers",
+    "EventShapes",
     "MapContext",
     "Outlines",
     "PlainText",
@@ -47,6 +58,7 @@ __all__ = [
     "build_map",
     "data_view",
     "event_id_from_tooltip",
+    "hidden_id",
     "map_context",
     "outline_json",
     "popup_html",
@@ -69,10 +81,33 @@ UNKNOWN_COLOR = "#666666"
 PRECISION_RADIUS_KM: dict[int, float | None] = {1: None, 2: 25.0, 3: 75.0, 4: 250.0, 5: 800.0, 6: 300.0, 7: 600.0}
 
 _TOOLTIP_ID = re.compile(r"\[([a-z0-9-]+)\]\s*$")
+# Event markers. Up to CLUSTER_ABOVE events each is drawn as itself (markers that overlap on the screen are
+# spread on a small circle, a thin leg to their true place); above it they cluster, each cluster ringed by its
+# events' type colours.
+CLUSTER_ABOVE = 50
+CLUSTER_RADIUS_PX = 30
+MARKER_RADIUS_PX = 8
+SPREAD_PX = 2 * MARKER_RADIUS_PX + 2  # markers closer than this on the screen are spread
+# Popups and tooltips stay inside the map and clear of its controls, whatever the map's width.
+POPUP_MAX_WIDTH = 440
+POPUP_SIDE_ROOM = 80  # the popup's frame (~46 px) and a margin on each side, taken from the map's width
+POPUP_CHROME = 56  # the popup's frame and tip below its content, taken from the free height
+TOOLTIP_MAX_WIDTH = 260  # and at most half the map's width less 30 px, so it fits beside its marker
+CONTROL_MARGIN = 8  # pixels kept between a popup or tooltip and the controls or the map's edge
+LEGEND_OPEN_MIN_WIDTH = 600  # a narrower map opens with its legend collapsed
+WHEEL_HINT_MS = 1400
+WHEEL_HINT = "Use Ctrl + scroll to zoom the map"
+WHEEL_HINT_MAC = "Use ⌘ + scroll to zoom the map"
+TILE_NOTICE = "Online tiles unavailable (no internet?)"
 MAX_ZOOM = 12  # the outlines are 1:110m; beyond this only online tiles add detail
 MIN_ZOOM = 2
 MAP_HEIGHT = 560  # pixels, as the app draws it
 VIEW_MAX_ZOOM = 5  # a dataset at one place opens on its region, not on a blank close-up
+# The first view holds at least this share of the events where it can: four in five, so that one or two far
+# outliers (the bundled Pacific point) do not set it, and a few more than that still do.
+CORE_SHARE = 0.8
+VIEW_PAD_PX = 24  # kept clear at each edge of the first view, so an event there shows its whole marker
+VIEW_LON_STEP = 0.01  # degrees (about a kilometre): the first view's longitudes are rounded to this
 DEFAULT_VIEW = ((20.0, 0.0), MIN_ZOOM)
 SEA_COLOR, LAND_COLOR, BORDER_COLOR = "#dce9f2", "#f4f1ea", "#a8a196"
 # Online tile layers, off until the reader turns one on: (URL, attribution). Given as URLs, not provider names,
@@ -110,36 +145,114 @@ def map_context(gazetteer: OfflineGazetteer, world: dict[str, Any] | None = None
 View = tuple[tuple[float, float], int]  # (centre (lat, lon), zoom)
 
 
-def data_view(events: pd.DataFrame, *, width_px: int = 900, height_px: int = MAP_HEIGHT) -> View:
-    """The centre (lat, lon) and zoom that show every event's place on a map of about this size, no closer than
-    ``VIEW_MAX_ZOOM``. Longitudes are not wrapped: the outlines are drawn once, from -180° to 180°."""
+def data_view(events: pd.DataFrame, *, width_px: int = 900, height_px: int = MAP_HEIGHT, right_px: int = 0) -> View:
+    """The centre (lat, lon) and zoom a map of this size opens on: the closest zoom (at most ``VIEW_MAX_ZOOM``)
+    at which one longitude window holds at least ``CORE_SHARE`` of the events (every event counts, so a place
+    with many weighs more), centred on that window's events; at ``MIN_ZOOM``, the window holding the most.
+    ``right_px`` on the map's right (an open legend) is kept clear of the window where there is room.
+
+    So one far outlier (the bundled Pacific point) cannot pull the view off the rest. Windows never cross the
+    antimeridian, and the centre moves, as far as the window stays in view, to keep the view inside -180°..180°:
+    the outlines and markers are drawn once, there (``world_copy_jump`` is off), so a view across 180° would
+    show empty sea and miss the very events it was chosen for."""
     if events.empty:
         return DEFAULT_VIEW
-    lats = events["latitude"].to_numpy(dtype=float)
-    lons = events["longitude"].to_numpy(dtype=float)
-    south, north = _mercator_y(lats.min()), _mercator_y(lats.max())
-    fits = min(math.log2(width_px * 360.0 / (256.0 * max(lons.max() - lons.min(), 1e-6))),
-               math.log2(height_px * 2 * math.pi / (256.0 * max(north - south, 1e-9))))
-    zoom = int(np.clip(math.floor(fits), MIN_ZOOM, VIEW_MAX_ZOOM))
-    centre_lat = math.degrees(math.atan(math.sinh((south + north) / 2)))
-    return (round(centre_lat, 4), round(float(lons.min() + lons.max()) / 2, 4)), zoom
+    # Events by longitude, rounded to VIEW_LON_STEP: far fewer values to slide windows over at 200,000 events.
+    lons = np.round(np.clip(events["longitude"].to_numpy(dtype=float), -180.0, 180.0) / VIEW_LON_STEP)
+    order = np.argsort(lons, kind="stable")
+    lons, ys = lons[order] * VIEW_LON_STEP, _mercator_ys(events["latitude"].to_numpy(dtype=float)[order])
+    starts = np.flatnonzero(np.r_[True, lons[1:] != lons[:-1]])
+    column = _Columns(lons[starts], np.r_[starts, len(lons)], np.minimum.reduceat(ys, starts),
+                      np.maximum.reduceat(ys, starts))
+    need = math.ceil(CORE_SHARE * len(lons))
+    for zoom in range(VIEW_MAX_ZOOM, MIN_ZOOM, -1):
+        first, last = _densest_window(column, _degrees(width_px - 2 * VIEW_PAD_PX - right_px, zoom))
+        tall_enough = column.height(first, last) <= _radians(height_px - 2 * VIEW_PAD_PX, zoom)
+        if column.events(first, last) >= need and tall_enough:
+            return _centred(column, first, last, zoom, width_px, right_px)
+    first, last = _densest_window(column, _degrees(width_px - 2 * VIEW_PAD_PX - right_px, MIN_ZOOM))
+    return _centred(column, first, last, MIN_ZOOM, width_px, right_px)
 
 
-def _mercator_y(lat: float) -> float:
-    phi = math.radians(min(max(lat, -85.0), 85.0))
-    return math.log(math.tan(math.pi / 4 + phi / 2))
+@dataclass(frozen=True)
+class _Columns:
+    """The events grouped by (rounded) longitude, west to east: each group's longitude, the events before it
+    (``bounds``, one more than the groups) and its southernmost and northernmost Web Mercator y."""
+
+    lons: np.ndarray
+    bounds: np.ndarray
+    south: np.ndarray
+    north: np.ndarray
+
+    def events(self, first: int, last: int) -> int:
+        return int(self.bounds[last] - self.bounds[first])
+
+    def height(self, first: int, last: int) -> float:
+        return float(self.north[first:last].max() - self.south[first:last].min())
+
+
+def _degrees(pixels: float, zoom: int) -> float:
+    """The longitude (degrees) that ``pixels`` span at ``zoom`` (256-pixel tiles)."""
+    return max(pixels, 1.0) * 360.0 / (256.0 * 2**zoom)
+
+
+def _radians(pixels: float, zoom: int) -> float:
+    """The Web Mercator y (radians) that ``pixels`` span at ``zoom``."""
+    return max(pixels, 1.0) * 2 * math.pi / (256.0 * 2**zoom)
+
+
+def _densest_window(column: _Columns, width_deg: float) -> tuple[int, int]:
+    """``first, last``: the groups ``first:last`` fit in ``width_deg`` and hold the most events that do; of
+    equally full windows the narrowest, then the westernmost."""
+    ends = np.searchsorted(column.lons, column.lons + width_deg, side="right")
+    counts = column.bounds[ends] - column.bounds[:-1]
+    full = np.flatnonzero(counts == counts.max())
+    first = int(full[np.argmin(column.lons[ends[full] - 1] - column.lons[full])])
+    return first, int(ends[first])
+
+
+def _centred(column: _Columns, first: int, last: int, zoom: int, width_px: int, right_px: int) -> View:
+    """The view at ``zoom`` on the groups ``first:last``: centred on them in the map less ``right_px``, then
+    moved toward keeping the whole view inside -180°..180° as far as they stay in view (clear of ``right_px``
+    where they fit without it)."""
+    west, east = float(column.lons[first]), float(column.lons[last - 1])
+    half_view, pad = _degrees(width_px, zoom) / 2, _degrees(VIEW_PAD_PX, zoom)
+    right = _degrees(right_px, zoom) if right_px > 0 else 0.0
+    if east - west > 2 * (half_view - pad) - right:  # too wide to keep clear of right_px: the whole map, then
+        right = 0.0
+    # A view narrower than the world stays clear of the empty sea beyond 180° if it can; a wider one is centred
+    # on the world. But the window stays in view.
+    centre = (west + east + right) / 2
+    centre = float(np.clip(centre, -180 + half_view, 180 - half_view)) if half_view < 180 else 0.0
+    centre = float(np.clip(centre, east - half_view + pad + right, west + half_view - pad))
+    middle_y = (column.south[first:last].min() + column.north[first:last].max()) / 2
+    return (round(math.degrees(math.atan(math.sinh(middle_y))), 4), round(centre, 4)), zoom
+
+
+def _mercator_ys(lats: np.ndarray) -> np.ndarray:
+    phi = np.radians(np.clip(lats, -85.0, 85.0))
+    return np.log(np.tan(np.pi / 4 + phi / 2))
 
 
 def build_base_map(context: MapContext, *, location: tuple[float, float] = DEFAULT_VIEW[0],
                    zoom: int = DEFAULT_VIEW[1], outlines: str | None = None) -> folium.Map:
-    """The unchanging part of the map, with every asset link pointing at the app's own copies. ``outlines`` is
-    :func:`outline_json` of the context's outlines, made beforehand (the app makes it once per process)."""
+    """The unchanging part of the map, with every asset link pointing at the app's own copies.
+
+    The outlines and labels are the files published in the static folder (the bundled ``data/world.geojson``,
+    ``data/world-50m.geojson`` and ``data/labels.csv``), which the map fetches once per session: they are not in
+    the map's script, which streamlit-folium sends again on every rerun. Only when the assets are
+    :data:`~dashboard.maps.assets.INLINE` (a read-only install) are the context's outlines and the labels in the
+    script; ``outlines`` is then :func:`outline_json` of them, made beforehand (the app makes it once per
+    process)."""
     m = folium.Map(location=location, zoom_start=zoom, tiles=None, control_scale=True, min_zoom=MIN_ZOOM,
                    maxZoom=MAX_ZOOM, world_copy_jump=False)
     m.default_js = asset_links(MAP_JS, context.asset_base)
     m.default_css = asset_links(MAP_CSS, context.asset_base)
     _MapStyle().add_to(m)
-    Outlines(outline_json(context.world) if outlines is None else outlines).add_to(m)
+    if context.asset_base == INLINE:
+        Outlines(outline_json(context.world) if outlines is None else outlines, labels=inline_labels()).add_to(m)
+    else:
+        Outlines(urls=served_urls(context.asset_base)).add_to(m)
     for name, (url, attribution) in ONLINE_TILES.items():
         folium.TileLayer(url, attr=attribution, name=name, overlay=True, show=False, max_zoom=MAX_ZOOM).add_to(m)
     Legend(EVENT_COLORS).add_to(m)
@@ -152,14 +265,15 @@ def outline_json(world: dict[str, Any]) -> str:
     return json.dumps(world, separators=(",", ":")).replace("<", "\\u003c")
 
 
-def build_event_layers(events: pd.DataFrame, context: MapContext) -> list[folium.FeatureGroup]:
-    """The filtered events as three layers: places' extent, participants' lines, and the event markers."""
+def build_event_layers(events: pd.DataFrame, context: MapContext, *, pane: str | None = None,
+                       open_popup: bool = False) -> list[folium.FeatureGroup]:
+    """The filtered events as three layers: places' extent, participants' lines, and the event markers (one
+    :class:`EventMarkers` script). ``pane`` puts the markers in that map pane; ``open_popup`` opens the first
+    marker's popup once it is on the map (the fast path's selected event)."""
     extents = folium.FeatureGroup(name="Place precision (extent)")
     lines = folium.FeatureGroup(name="Participants (lines from capitals)")
     markers = folium.FeatureGroup(name="Events")
-    cluster = folium.plugins.MarkerCluster(
-        options={"showCoverageOnHover": False, "maxClusterRadius": 30, "spiderfyOnMaxZoom": True})
-    cluster.add_to(markers)
+    areas, paths, records = [], [], []
     for row in events.itertuples(index=False):
         color = EVENT_COLORS.get(row.event_type, UNKNOWN_COLOR)
         # Only an imprecise place (ADM2 or wider) gets an extent and a hollow ring, as the legend and the app's
@@ -168,11 +282,13 @@ def build_event_layers(events: pd.DataFrame, context: MapContext) -> list[folium
         radius_km = None if precise else precision_radius_km(row.location_precision, row.place_country,
                                                                context.country_radius_km)
         if radius_km is not None:
-            _extent(row, color, radius_km).add_to(extents)
-        for code in row.participants:
-            if code in context.capitals:
-                _participant_line(row, code, context.capitals[code], color).add_to(lines)
-        _marker(row, color, precise=precise).add_to(cluster)
+            areas.append(_extent(row, color, radius_km))
+        paths += [_participant_line(row, code, context.capitals[code], color) for code in row.participants
+                  if code in context.capitals]
+        records.append(_marker_record(row, color, precise=precise))
+    EventShapes("extents", areas).add_to(extents)
+    EventShapes("lines", paths).add_to(lines)
+    EventMarkers(records, pane=pane, open_popup=open_popup).add_to(markers)
     for layer in (extents, lines, markers):
         localize(layer, context.asset_base)
     return [extents, lines, markers]
@@ -181,7 +297,7 @@ def build_event_layers(events: pd.DataFrame, context: MapContext) -> list[folium
 def build_map(events: pd.DataFrame, context: MapContext) -> folium.Map:
     """Base map and event layers in one map, with a layer control: for tests and saving as HTML."""
     m = build_base_map(context)
-    for layer in build_event_layers(events, context):
+    for layer in [*build_event_layers(events, context), place_labels(events)]:
         layer.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     return m
@@ -195,13 +311,23 @@ def precision_radius_km(precision: int, country: str, country_radii: Mapping[str
 
 
 def tooltip_text(row: Any) -> str:
-    """The marker's tooltip, HTML-escaped: the title, and the event id the app reads back on a click."""
-    return _escape(f"{row.title} [{row.event_id}]")
+    """The marker's tooltip as escaped HTML: the title, then when and where. The event id follows in a hidden
+    element: the reader never sees it, but streamlit-folium returns a clicked tooltip's ``textContent``, hidden
+    text included, and that ends with ``[event_id]`` (see :func:`event_id_from_tooltip`)."""
+    e = _escape
+    return (f"<b>{e(row.title)}</b><br>{e(_date_range(row.start_date, row.end_date))} · {e(row.place)}"
+            f"{hidden_id(row.event_id)}")
+
+
+def hidden_id(event_id: str) -> str:
+    """``[event_id]`` in an element the browser does not show, to end a tooltip with."""
+    return f"<span hidden>[{_escape(event_id)}]</span>"
 
 
 def event_id_from_tooltip(text: str) -> str | None:
-    """The event id :func:`tooltip_text` put at the end of a marker's tooltip, as streamlit-folium returns the
-    clicked tooltip's text; None for any other tooltip (participant lines end otherwise)."""
+    """The event id :func:`tooltip_text` put at the end of a marker's tooltip, from the clicked tooltip's text as
+    streamlit-folium returns it (its ``textContent``); None for any other tooltip (participant lines end
+    otherwise)."""
     match = _TOOLTIP_ID.search(text or "")
     return match.group(1) if match else None
 
@@ -248,32 +374,24 @@ def _date_range(start: pd.Timestamp, end: pd.Timestamp) -> str:
     return first if first == last else f"{first} – {last}"
 
 
-def _marker(row: Any, color: str, *, precise: bool) -> folium.CircleMarker:
-    # An imprecise place is a hollow ring: it marks a region's centre, not where the event happened.
-    style = {"fill_color": color, "fill_opacity": 0.9, "color": "#ffffff", "weight": 1.5} if precise else \
-        {"fill_color": "#ffffff", "fill_opacity": 0.85, "color": color, "weight": 3}
-    popup = folium.Popup(popup_html(row), max_width=440)
-    # streamlit-folium renames layer elements by position but not the popup's content, whose random id would
-    # make every rerun's layers differ: the frame would rebuild them and close an open popup.
-    (content,) = popup.html._children.values()
-    content._id = hashlib.sha1(row.event_id.encode()).hexdigest()
-    popup.html._children = OrderedDict([(content.get_name(), content)])  # the script names it by its key
-    return folium.CircleMarker(location=[row.latitude, row.longitude], radius=8, fill=True, popup=popup,
-                               tooltip=folium.Tooltip(tooltip_text(row)), **style)
+def _marker_record(row: Any, color: str, *, precise: bool) -> dict[str, Any]:
+    """What :class:`EventMarkers` draws for one event. An imprecise place (``precise`` false) becomes a hollow
+    ring: it marks a region's centre, not where the event happened."""
+    return {"lat": float(row.latitude), "lon": float(row.longitude), "color": color, "precise": precise,
+            "id": row.event_id, "popup": popup_html(row), "tooltip": tooltip_text(row)}
 
 
-def _extent(row: Any, color: str, radius_km: float) -> folium.Circle:
-    circle = folium.Circle(location=[row.latitude, row.longitude], radius=radius_km * 1000, color=color,
-                           weight=1, dash_array="6 6", fill=True, fill_color=color, fill_opacity=0.06)
-    circle.options["interactive"] = False  # an area, not a target: clicks go through to markers and the map
-    return circle
+def _extent(row: Any, color: str, radius_km: float) -> dict[str, Any]:
+    """Where an imprecise place's event may be: a dashed circle (drawn by :class:`EventShapes`)."""
+    return {"lat": float(row.latitude), "lon": float(row.longitude), "color": color, "radius": radius_km * 1000}
 
 
-def _participant_line(row: Any, code: str, capital: tuple[float, float], color: str) -> folium.PolyLine:
-    path = great_circle(capital, (row.latitude, row.longitude))
-    return folium.PolyLine(split_at_antimeridian(path), color=color, weight=1.5, opacity=0.55, dash_array="2 5",
-                           # ends in "(participant)", never in "[id]": a click on a line selects no event
-                           tooltip=_escape(f"{country_name(code)} → {row.title} (participant)"))
+def _participant_line(row: Any, code: str, capital: tuple[float, float], color: str) -> dict[str, Any]:
+    """The great circle from a participant's capital to the event, cut at ±180° (drawn by :class:`EventShapes`).
+    Its tooltip ends in "(participant)", never in "[id]": a click on a line selects no event."""
+    pieces = split_at_antimeridian(great_circle(capital, (row.latitude, row.longitude)))
+    return {"paths": [[[round(lat, 5), round(lon, 5)] for lat, lon in piece] for piece in pieces], "color": color,
+            "tooltip": _escape(f"{country_name(code)} → {row.title} (participant)")}
 
 
 class PlainText(Element):
@@ -297,8 +415,57 @@ class PlainScriptElement(MacroElement):
         self.get_root().script.add_child(PlainText(script), name=self.get_name())
 
 
+class EventMarkers(PlainScriptElement):
+    """The event markers, their popups and tooltips, made in the browser from one JSON array of
+    :func:`_marker_record` records (see :data:`EVENT_MARKERS_JS`). One folium marker, popup and tooltip per event
+    would each be compiled as a Jinja template on every rerun; this script joins the page as plain text, and the
+    same events give the same bytes, so the frame keeps an open popup across reruns."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.library }}
+        var {{ this.get_name() }} = window.NewsEventMarkers({{ this.records }},
+            {{ this.options|tojson }}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, records: list[dict[str, Any]], *, pane: str | None = None, open_popup: bool = False) -> None:
+        super().__init__()
+        self._name = "EventMarkers"
+        self.library = EVENT_MARKERS_JS
+        # "<" as \\u003c: the text can never close the <script> it is in, in a saved HTML page too
+        self.records = json.dumps(records, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
+        self.options = {"clusterAbove": CLUSTER_ABOVE, "clusterRadius": CLUSTER_RADIUS_PX,
+                        "radius": MARKER_RADIUS_PX, "spreadPx": SPREAD_PX, "popupMaxWidth": POPUP_MAX_WIDTH,
+                        "pane": pane, "open": open_popup}
+
+
+class EventShapes(PlainScriptElement):
+    """The events' place extents (``kind`` "extents": dashed circles that take no clicks) or participants' lines
+    ("lines": dotted great circles with a tooltip), made in the browser from one JSON array of :func:`_extent` or
+    :func:`_participant_line` records (see :data:`EVENT_SHAPES_JS`), for the reason :class:`EventMarkers` is."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.library }}
+        var {{ this.get_name() }} = window.NewsEventShapes({{ this.kind|tojson }},
+            {{ this.records }}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, kind: Literal["extents", "lines"], records: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self._name = "EventShapes"
+        self.kind = kind
+        self.library = EVENT_SHAPES_JS
+        self.records = json.dumps(records, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
+
+
 class _MapStyle(PlainScriptElement):
-    """Sea colour and popup typography, set from the map script (streamlit-folium drops header scripts)."""
+    """Sea colour, popup and tooltip typography, and how the map answers the reader (see
+    :data:`MAP_BEHAVIOUR_JS`): popups and tooltips sized to the map and kept clear of its controls, wheel zoom
+    only with Ctrl or ⌘ or after a click, a notice when online tiles fail. Set from the map script
+    (streamlit-folium drops header scripts)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -308,6 +475,8 @@ class _MapStyle(PlainScriptElement):
             style.textContent = {{ this.css|tojson }};
             document.head.appendChild(style);
         })();
+        {{ this.library }}
+        window.NewsMapBehaviour({{ this._parent.get_name() }}, {{ this.options|tojson }});
         {% endmacro %}
     """)
 
@@ -315,30 +484,32 @@ class _MapStyle(PlainScriptElement):
         super().__init__()
         self._name = "MapStyle"
         self.sea = SEA_COLOR
-        self.css = (".event-popup{font:13px/1.4 system-ui,sans-serif}.event-popup .meta{color:#555;font-size:12px}"
-                    ".event-popup blockquote{margin:6px 0;padding:4px 8px;border-left:3px solid #bbb;"
-                    "background:#f7f7f7;font-style:italic}.event-popup p{margin:6px 0}"
-                    ".map-legend{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;"
-                    "font:11px/1.45 system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)}"
-                    ".map-legend summary{cursor:pointer}"
-                    ".map-legend i{display:inline-block;width:11px;height:11px;border-radius:50%;margin-right:5px;"
-                    "vertical-align:-1px}.map-legend i.ring{background:#fff!important;border:3px solid #333;"
-                    "width:7px;height:7px}")
+        self.css = MAP_CSS_RULES
+        self.library = MAP_BEHAVIOUR_JS
+        self.options = {"popupMaxWidth": POPUP_MAX_WIDTH, "popupSideRoom": POPUP_SIDE_ROOM,
+                        "popupChrome": POPUP_CHROME, "tipMaxWidth": TOOLTIP_MAX_WIDTH, "margin": CONTROL_MARGIN,
+                        "hint": WHEEL_HINT, "hintMac": WHEEL_HINT_MAC, "hintMs": WHEEL_HINT_MS,
+                        "notice": TILE_NOTICE}
 
 
 class Legend(PlainScriptElement):
-    """A Leaflet control listing the event colours and the marker symbols. Labels are escaped."""
+    """A Leaflet control listing the event colours and the marker symbols, open by default only on a map at
+    least ``LEGEND_OPEN_MIN_WIDTH`` wide; the reader opens and closes it, and it folds away while a popup is
+    open. Labels are escaped."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function () {
-            var legend = L.control({position: "bottomright"});
+            var map = {{ this._parent.get_name() }}, legend = L.control({position: "bottomright"});
             legend.onAdd = function () {
                 var div = L.DomUtil.create("div", "map-legend");
                 div.innerHTML = {{ this.html|tojson }};
+                div.firstChild.open = map.getSize().x >= {{ this.open_min_width }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
-            legend.addTo({{ this._parent.get_name() }});
+            legend.addTo(map);
         })();
         {% endmacro %}
     """)
@@ -346,30 +517,300 @@ class Legend(PlainScriptElement):
     def __init__(self, colors: Mapping[str, str]) -> None:
         super().__init__()
         self._name = "Legend"
+        self.open_min_width = LEGEND_OPEN_MIN_WIDTH
         rows = [f"<i style='background:{html.escape(color)}'></i>{html.escape(event_type_label(kind))}"
                 for kind, color in colors.items()]
         rows += ["<i style='background:#333'></i>place known to ≈25 km",
                  "<i class='ring'></i>region, country or sea;<br>dashed circle: where it may be",
-                 "<i style='background:#6ecc39'></i>a number: that many events; click to zoom"]
-        self.html = "<details open><summary><b>Legend</b></summary>" + "<br>".join(rows) + "</details>"
+                 "<i class='donut'></i>a number: that many events, ringed<br>by their types; click to zoom"]
+        self.html = "<details><summary><b>Legend</b></summary>" + "<br>".join(rows) + "</details>"
 
 
 class Outlines(PlainScriptElement):
-    """The offline country outlines: one non-interactive GeoJSON layer, not in the layer control, from JSON text
-    made beforehand. ``folium.GeoJson`` would serialise the outlines again, and walk them for the map's bounds,
-    on every rerun."""
+    """The offline base map: the country outlines (1:110m, swapped for 1:50m from ``FINE_OUTLINES_ZOOM``) and the
+    labels of countries, seas and cities (:mod:`dashboard.maps.basemap`), non-interactive, in panes below
+    everything the event layers draw, not in the layer control.
+
+    Given ``urls`` (:func:`~dashboard.maps.basemap.served_urls`), the map fetches the files once per session.
+    Otherwise it holds ``outlines`` and ``labels`` as JSON text made beforehand (1:110m only): ``folium.GeoJson``
+    would serialise the outlines again, and walk them for the map's bounds, on every rerun."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJson({{ this.data }}, {
-            interactive: false,
-            style: function () { return {{ this.style|tojson }}; }
-        }).addTo({{ this._parent.get_name() }});
+        {{ this.engine }}
+        (function (map) {
+            map.createPane({{ this.outlines_pane|tojson }}, map.getPane("overlayPane")).style.zIndex = -2;
+            var labels = map.createPane({{ this.labels_pane|tojson }}, map.getPane("overlayPane"));
+            labels.style.zIndex = -1;
+            labels.style.pointerEvents = "none";
+            var style = document.createElement("style");
+            style.textContent = {{ this.css|tojson }};
+            document.head.appendChild(style);
+            L.basemapOutlines(map, {pane: {{ this.outlines_pane|tojson }}, style: {{ this.style|tojson }},
+                                    data: {{ this.outlines or "null" }}, url: {{ this.urls.get("outlines")|tojson }},
+                                    fineUrl: {{ this.urls.get("fine_outlines")|tojson }},
+                                    fineZoom: {{ this.fine_zoom }}});
+            L.basemapLabels(map, {pane: {{ this.labels_pane|tojson }}, data: {{ this.labels or "null" }},
+                                  url: {{ this.urls.get("labels")|tojson }}});
+        })({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self, data: str) -> None:
+    def __init__(self, outlines: str | None = None, *, labels: str | None = None,
+                 urls: Mapping[str, str] | None = None) -> None:
         super().__init__()
+        if (urls is None) == (outlines is None):
+            raise ValueError("give the outlines either inline or as URLs")
         self._name = "Outlines"
-        self.data = data
+        self.outlines, self.labels, self.urls = outlines, labels, dict(urls or {})
+        self.engine, self.css = BASEMAP_JS, BASEMAP_CSS
+        self.outlines_pane, self.labels_pane, self.fine_zoom = OUTLINES_PANE, LABELS_PANE, FINE_OUTLINES_ZOOM
         self.style = {"color": BORDER_COLOR, "weight": 0.7, "fillColor": LAND_COLOR, "fillOpacity": 1.0}
+
+
+# The map's own rules, added to the frame's page by _MapStyle.
+MAP_CSS_RULES = (
+    ".event-popup{font:13px/1.4 system-ui,sans-serif;overflow-wrap:anywhere}"
+    ".event-popup .meta{color:#555;font-size:12px}"
+    ".event-popup blockquote{margin:6px 0;padding:4px 8px;border-left:3px solid #bbb;background:#f7f7f7;"
+    "font-style:italic}.event-popup p{margin:6px 0}"
+    # Leaflet's tooltips never wrap; ours wrap at a width the map's script sets from the map's own width.
+    ".leaflet-tooltip.event-tip{white-space:normal;width:max-content;max-width:var(--news-tip-width,260px);"
+    "font:12px/1.35 system-ui,sans-serif}"
+    ".map-legend{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;"
+    "font:11px/1.45 system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)}"
+    ".map-legend summary{cursor:pointer}"
+    ".map-legend i{display:inline-block;width:11px;height:11px;border-radius:50%;margin-right:5px;"
+    "vertical-align:-1px}.map-legend i.ring{background:#fff!important;border:3px solid #333;width:7px;height:7px}"
+    ".map-legend i.donut{background:#fff;border:3px solid #0072B2;border-right-color:#E69F00;"
+    "border-bottom-color:#CC79A7;width:7px;height:7px}"
+    ".event-cluster{background:none;border:none}.event-cluster svg{display:block;overflow:visible}"
+    ".event-cluster text{font:bold 12px system-ui,sans-serif;fill:#222}"
+    ".map-wheel-hint{position:absolute;inset:0;z-index:1100;display:flex;align-items:center;"
+    "justify-content:center;background:rgba(0,0,0,.4);color:#fff;font:600 16px system-ui,sans-serif;"
+    "pointer-events:none;opacity:0;transition:opacity .2s}.map-wheel-hint.on{opacity:1}"
+    ".map-notice{position:absolute;top:10px;left:50%;transform:translateX(-50%);z-index:1100;max-width:70%;"
+    "padding:4px 10px;border:1px solid #d8a73b;border-radius:4px;background:#fff6dc;color:#5c4400;"
+    "font:12px/1.4 system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.25);pointer-events:none}"
+    ".map-notice[hidden]{display:none}"
+)
+
+# How the map answers the reader; plain ES5 with no dependency but Leaflet, run once per map.
+MAP_BEHAVIOUR_JS = r"""
+(function () {
+if (window.NewsMapBehaviour) return;
+// How far the controls reach into the map from its top and from its bottom, in pixels.
+function controlBands(container) {
+    var frame = container.getBoundingClientRect(), top = 0, bottom = 0;
+    var controls = container.querySelectorAll(".leaflet-control");
+    for (var i = 0; i < controls.length; i++) {
+        var r = controls[i].getBoundingClientRect();
+        if (!r.width || !r.height) continue;
+        if (controls[i].parentNode.classList.contains("leaflet-top")) top = Math.max(top, r.bottom - frame.top);
+        else bottom = Math.max(bottom, frame.bottom - r.top);
+    }
+    return {top: top, bottom: bottom};
+}
+// A popup as wide as the map allows, no taller than the band between the top and the bottom controls, and
+// panned into that band. The legend folds away while a popup is open, and comes back when it closes.
+function fitPopups(map, o) {
+    var folded = null;
+    map.on("popupopen", function (e) {
+        var legend = map.getContainer().querySelector(".map-legend details[open]");
+        if (legend) { legend.open = false; folded = legend; }
+        var size = map.getSize(), bands = controlBands(map.getContainer()), m = o.margin, p = e.popup.options;
+        p.maxWidth = Math.max(120, Math.min(o.popupMaxWidth, size.x - o.popupSideRoom));
+        p.minWidth = Math.min(p.minWidth, p.maxWidth);
+        p.maxHeight = Math.max(80, size.y - bands.top - bands.bottom - 2 * m - o.popupChrome);
+        p.autoPanPaddingTopLeft = [m, bands.top + m];
+        p.autoPanPaddingBottomRight = [m, bands.bottom + m];
+        e.popup.update();  // Leaflet laid it out and panned before this event: again, with these options
+    });
+    map.on("popupclose", function () {
+        if (folded) { folded.open = true; folded = null; }
+    });
+}
+// Tooltips wrap at most half the map's width (they open beside their marker, towards the map's centre), and
+// one that would cross the top or bottom edge is moved inside.
+function fitTooltips(map, o) {
+    var container = map.getContainer();
+    function width() {
+        var w = Math.max(120, Math.min(o.tipMaxWidth, map.getSize().x / 2 - 30));
+        container.style.setProperty("--news-tip-width", w + "px");
+    }
+    width();
+    map.on("resize", width);
+    map.on("tooltipopen", function (e) {
+        var el = e.tooltip.getElement();
+        if (!el) return;
+        el.style.marginTop = "";
+        var frame = container.getBoundingClientRect(), r = el.getBoundingClientRect(), dy = 0;
+        if (r.top < frame.top + o.margin) dy = frame.top + o.margin - r.top;
+        else if (r.bottom > frame.bottom - o.margin) dy = frame.bottom - o.margin - r.bottom;
+        if (dy) el.style.marginTop = dy + "px";
+    });
+}
+// The wheel scrolls the page unless the reader holds Ctrl or Cmd (a trackpad pinch sends Ctrl too) or has
+// clicked the map since the pointer came in; a hint says how. Leaflet never sees the other wheel events.
+function guardWheel(map, o) {
+    var container = map.getContainer(), armed = false, timer = null;
+    var hint = L.DomUtil.create("div", "map-wheel-hint", container);
+    hint.textContent = /Mac|iPhone|iPad/.test(navigator.platform) ? o.hintMac : o.hint;
+    container.addEventListener("wheel", function (e) {
+        if (armed || e.ctrlKey || e.metaKey) return;
+        if (e.target.closest && e.target.closest(".leaflet-popup, .leaflet-control")) return;  // they scroll
+        e.stopPropagation();
+        L.DomUtil.addClass(hint, "on");
+        clearTimeout(timer);
+        timer = setTimeout(function () { L.DomUtil.removeClass(hint, "on"); }, o.hintMs);
+    }, {capture: true, passive: true});
+    container.addEventListener("mousedown", function () { armed = true; L.DomUtil.removeClass(hint, "on"); }, true);
+    container.addEventListener("focus", function () { armed = true; }, true);
+    container.addEventListener("mouseleave", function () { armed = false; });
+}
+// A tile layer whose tiles fail to load (no internet) says so on the map, once, until it is turned off.
+function watchTiles(map, o) {
+    var failing = {}, notice = L.DomUtil.create("div", "map-notice", map.getContainer());
+    notice.textContent = o.notice;
+    notice.setAttribute("role", "status");
+    notice.hidden = true;
+    function watch(layer) {
+        if (!(layer instanceof L.TileLayer) || layer._newsWatched) return;
+        layer._newsWatched = true;
+        layer.on("tileerror", function () {
+            if (!this._map) return;
+            failing[L.stamp(this)] = true;
+            notice.hidden = false;
+        });
+    }
+    map.eachLayer(watch);
+    map.on("layeradd", function (e) { watch(e.layer); });
+    map.on("layerremove", function (e) {
+        if (!(e.layer instanceof L.TileLayer)) return;
+        delete failing[L.stamp(e.layer)];
+        if (Object.keys(failing).length === 0) notice.hidden = true;
+    });
+}
+window.NewsMapBehaviour = function (map, o) {
+    fitPopups(map, o);
+    fitTooltips(map, o);
+    guardWheel(map, o);
+    watchTiles(map, o);
+};
+})();
+"""
+
+# The event markers: plain ES5 with no dependency but Leaflet and Leaflet.markercluster (both loaded by the base
+# map). Records come from _marker_record; their popup and tooltip HTML is escaped in Python.
+EVENT_MARKERS_JS = r"""
+(function () {
+if (window.NewsEventMarkers) return;
+var HEX = /^#[0-9a-fA-F]{3,8}$/;
+// A cluster: its number inside a ring split by its events' type colours (inline SVG). The centre is white and
+// the number dark, colours no event type has.
+function donut(cluster) {
+    var children = cluster.getAllChildMarkers(), n = children.length, counts = {}, colors = [];
+    for (var i = 0; i < n; i++) {
+        var c = HEX.test(children[i].options.eventColor) ? children[i].options.eventColor : "#666666";
+        if (!counts[c]) { counts[c] = 0; colors.push(c); }
+        counts[c] += 1;
+    }
+    var size = n < 10 ? 32 : n < 100 ? 38 : 44, h = size / 2, r = h - 5, around = 2 * Math.PI * r, done = 0;
+    var svg = '<svg width="' + size + '" height="' + size + '"><circle cx="' + h + '" cy="' + h + '" r="' +
+        (h - 1) + '" fill="#fff" stroke="rgba(0,0,0,.45)"/>';
+    for (var k = 0; k < colors.length; k++) {  // clockwise from twelve o'clock
+        var part = around * counts[colors[k]] / n;
+        svg += '<circle cx="' + h + '" cy="' + h + '" r="' + r + '" fill="none" stroke="' + colors[k] +
+            '" stroke-width="7" stroke-dasharray="' + part + ' ' + (around - part) + '" stroke-dashoffset="' +
+            (around / 4 - done) + '"/>';
+        done += part;
+    }
+    svg += '<text x="' + h + '" y="' + h + '" dy=".35em" text-anchor="middle">' + n + '</text></svg>';
+    return L.divIcon({html: svg, className: "event-cluster", iconSize: L.point(size, size)});
+}
+function marker(r, o) {
+    var style = r.precise ? {fillColor: r.color, fillOpacity: 0.9, color: "#fff", weight: 1.5}
+        : {fillColor: "#fff", fillOpacity: 0.85, color: r.color, weight: 3};
+    style.radius = o.radius; style.eventColor = r.color; style.eventId = r.id;
+    if (o.pane) style.pane = o.pane;
+    return L.circleMarker([r.lat, r.lon], style)
+        .bindPopup(r.popup, {maxWidth: o.popupMaxWidth})
+        .bindTooltip(r.tooltip, {direction: "auto", offset: [o.radius, 0], className: "event-tip", opacity: 0.95});
+}
+// Markers that overlap on the screen at this zoom are spread on a small circle around their centre, each
+// with a thin leg to its true place; recomputed after every zoom.
+function spread(group, markers, o) {
+    var home = [], legs = L.polyline([], {color: "#333", weight: 1, opacity: 0.6, interactive: false});
+    for (var i = 0; i < markers.length; i++) home.push(markers[i].getLatLng());
+    group.addLayer(legs);
+    function layout() {
+        var map = group._map;
+        if (!map) return;
+        var zoom = map.getZoom(), points = [], sets = [], lines = [];
+        for (var i = 0; i < home.length; i++) {  // sets of markers linked by overlaps: one joins all it touches
+            var p = map.project(home[i], zoom), joined = [i], apart = [];
+            for (var s = 0; s < sets.length; s++) {
+                var touches = false;
+                for (var k = 0; k < sets[s].length && !touches; k++)
+                    touches = points[sets[s][k]].distanceTo(p) < o.spreadPx;
+                if (touches) joined = joined.concat(sets[s]); else apart.push(sets[s]);
+            }
+            points.push(p);
+            apart.push(joined);
+            sets = apart;
+        }
+        for (var t = 0; t < sets.length; t++) {
+            var set = sets[t], n = set.length, cx = 0, cy = 0;
+            if (n === 1) { markers[set[0]].setLatLng(home[set[0]]); continue; }
+            for (var a = 0; a < n; a++) { cx += points[set[a]].x / n; cy += points[set[a]].y / n; }
+            var radius = Math.max(o.spreadPx, n * (2 * o.radius + 4) / (2 * Math.PI)), turn = {};
+            for (var c = 0; c < n; c++) turn[set[c]] = Math.atan2(points[set[c]].y - cy, points[set[c]].x - cx);
+            set.sort(function (u, v) { return turn[u] - turn[v] || u - v; });  // each keeps its side
+            for (var b = 0; b < n; b++) {
+                var angle = turn[set[0]] + 2 * Math.PI * b / n;
+                var at = map.unproject([cx + radius * Math.cos(angle), cy + radius * Math.sin(angle)], zoom);
+                markers[set[b]].setLatLng(at);
+                lines.push([home[set[b]], at]);
+            }
+        }
+        legs.setLatLngs(lines);
+    }
+    var bound = null;
+    group.on("add", function () { bound = group._map; bound.on("zoomend", layout); layout(); });
+    group.on("remove", function () { if (bound) bound.off("zoomend", layout); bound = null; });
+}
+window.NewsEventMarkers = function (records, o) {
+    var clustered = records.length > o.clusterAbove, markers = [];
+    var group = clustered ? L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: o.clusterRadius,
+        spiderfyOnMaxZoom: true, iconCreateFunction: donut}) : L.featureGroup();
+    for (var i = 0; i < records.length; i++) markers.push(marker(records[i], o));
+    if (!clustered && markers.length > 1) spread(group, markers, o);  // its legs first: under the markers
+    for (var j = 0; j < markers.length; j++) group.addLayer(markers[j]);
+    group.newsEvents = markers;
+    // once the layers are on the map (streamlit-folium adds them after all scripts ran)
+    if (o.open && markers.length) setTimeout(function () { markers[0].openPopup(); }, 0);
+    return group;
+};
+})();
+"""
+
+# Extents and participants' lines: plain ES5 with no dependency but Leaflet. Records come from _extent and
+# _participant_line; the lines' tooltips are escaped in Python.
+EVENT_SHAPES_JS = r"""
+(function () {
+if (window.NewsEventShapes) return;
+window.NewsEventShapes = function (kind, records) {
+    var group = L.featureGroup();
+    for (var i = 0; i < records.length; i++) {
+        var r = records[i];
+        if (kind === "extents")  // an area, not a target: clicks go through to markers and the map
+            L.circle([r.lat, r.lon], {radius: r.radius, color: r.color, weight: 1, dashArray: "6 6", fill: true,
+                fillColor: r.color, fillOpacity: 0.06, interactive: false}).addTo(group);
+        else
+            L.polyline(r.paths, {color: r.color, weight: 1.5, opacity: 0.55, dashArray: "2 5"})
+                .bindTooltip(r.tooltip).addTo(group);
+    }
+    return group;
+};
+})();
+"""

@@ -18,24 +18,21 @@ pytestmark = pytest.mark.browser
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TIMEOUT_MS = 60_000
 
-# Events on the map's layers (Leaflet.markercluster draws only those inside the view).
+# Events on the map's layers (Leaflet.markercluster, when it clusters, draws only those inside the view).
 EVENTS_ON_MAP_JS = """() => {
-    if (!window.map || !L.MarkerClusterGroup) return -1;
+    if (!window.map) return -1;
     let count = 0;
-    window.map.eachLayer(layer => { if (layer instanceof L.MarkerClusterGroup) count += layer.getLayers().length; });
+    window.map.eachLayer(layer => { if (layer.newsEvents) count += layer.newsEvents.length; });
     return count;
 }"""
-# Events drawn in the view: unclustered event markers plus the events inside drawn clusters.
+# Events drawn in the view: event markers on the map plus the events inside drawn clusters.
 DRAWN_EVENTS_JS = """() => {
     const map = window.map;
-    if (!map || !L.MarkerClusterGroup) return -1;
-    const groups = [];
-    map.eachLayer(layer => { if (layer instanceof L.MarkerClusterGroup) groups.push(layer); });
+    if (!map) return -1;
     let drawn = 0;
     map.eachLayer(layer => {
-        if (layer instanceof L.MarkerCluster) drawn += layer.getChildCount();
-        else if (layer instanceof L.CircleMarker && !(layer instanceof L.Circle)
-                 && groups.some(g => g.hasLayer(layer))) drawn += 1;
+        if (L.MarkerCluster && layer instanceof L.MarkerCluster) drawn += layer.getChildCount();
+        else if (layer.options && layer.options.eventId) drawn += 1;
     });
     return drawn;
 }"""

@@ -4,6 +4,7 @@ event's popup is the small path's, and nothing leaves the machine."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from collections import Counter
@@ -21,7 +22,15 @@ from dashboard.dataset.synthetic import synthetic_dataset, write_dataset
 from dashboard.geography.geometry import load_world
 from dashboard.maps.assets import external_links, walk_elements
 from dashboard.maps.fastmap import FAST_EVENTS_JS, SELECTED_PANE, build_fast_layers, decode_payload, encode_events
-from dashboard.maps.mapping import MapContext, build_base_map, popup_html, tooltip_text
+from dashboard.maps.mapping import (
+    EVENT_COLORS,
+    EventMarkers,
+    MapContext,
+    build_base_map,
+    event_id_from_tooltip,
+    popup_html,
+    tooltip_text,
+)
 from dashboard.paths import WORLD_PATH
 
 NODE = shutil.which("node")
@@ -119,26 +128,39 @@ def test_payload_is_compact(events, context):
     assert len(sent.encode()) / len(events) < 40  # the issue's budget, at only 4k events (fixed costs count)
 
 
+def selected_markers(layers: list[folium.FeatureGroup]) -> tuple[EventMarkers, list[dict]]:
+    (element,) = [e for layer in layers for e in walk_elements(layer) if isinstance(e, EventMarkers)]
+    return element, json.loads(element.records)
+
+
 def test_selected_event_has_the_small_paths_popup_and_tooltip(context):
     events = load_events()  # the curated data: every field a popup may show
     for row in events.itertuples(index=False):
         layers = build_fast_layers(events, context, selected=row.event_id)
-        markers = [e for layer in layers for e in walk_elements(layer) if isinstance(e, folium.CircleMarker)
-                   and not isinstance(e, folium.Circle)]
-        assert len(markers) == 1 and markers[0].options["pane"] == SELECTED_PANE
-        (popup,) = [e for e in walk_elements(markers[0]) if isinstance(e, folium.Popup)]
-        (content,) = popup.html._children.values()
-        assert content.data == popup_html(row)
-        (tooltip,) = [e for e in walk_elements(markers[0]) if isinstance(e, folium.Tooltip)]
-        assert tooltip.text == tooltip_text(row)
-        assert "openPopup()" in strings(context, layers)["feature_group"]
+        element, (record,) = selected_markers(layers)
+        assert element.options["pane"] == SELECTED_PANE and element.options["open"] is True  # on top, open
+        assert record["popup"] == popup_html(row) and record["tooltip"] == tooltip_text(row)
+        assert re.search(r'"open": ?true', strings(context, layers)["feature_group"])
 
 
 def test_no_selection_or_unknown_selection_draws_only_the_canvas(events, context):
     for selected in (None, "not-an-event"):
         layers = build_fast_layers(events, context, selected=selected)
         assert len(layers) == 4
-        assert not any(isinstance(e, folium.CircleMarker) for layer in layers for e in walk_elements(layer))
+        assert selected_markers(layers)[1] == []
+
+
+def test_canvas_tooltips_hide_ids_and_bins_have_no_type_colour():
+    # The hover tooltip and the reported click end with [id] in a hidden element, as the small path's markers.
+    assert FAST_EVENTS_JS.count('"<span hidden>["') == 1 and "self._tooltip(h.e)" in FAST_EVENTS_JS
+    assert "this._tooltip(e)" in FAST_EVENTS_JS  # select(): what streamlit-folium reads on a click
+    assert event_id_from_tooltip("Armed conflict, 2022-02-24[kyiv-offensive-2022]") == "kyiv-offensive-2022"
+    # Bins are white with a dark number, ringed by their events' type colours (from the payload): no bin colour
+    # is a type colour.
+    assert 'ctx.fillStyle = "#fff"; ctx.fill();' in FAST_EVENTS_JS and 'ctx.fillStyle = "#222";' in FAST_EVENTS_JS
+    assert "ctx.strokeStyle = this._d.colors[t]" in FAST_EVENTS_JS
+    assert not {"#fff", "#ffffff", "#222", "#222222"} & {color.lower() for color in EVENT_COLORS.values()}
+    assert all(color.lower() not in FAST_EVENTS_JS.lower() for color in EVENT_COLORS.values())
 
 
 def test_nothing_is_loaded_from_the_internet(events, context):
