@@ -6,12 +6,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8501
+# More `streamlit run` options, e.g. to serve other machines (the shipped config listens on 127.0.0.1 only):
+#   make run ARGS="--server.address 0.0.0.0 --browser.serverAddress dashboard.example.org"
+ARGS   ?=
 
 .PHONY: run test lint bench clean
 
 run: $(STAMP)
 	$(BIN)/python -m dashboard assets
-	$(BIN)/python -m streamlit run dashboard/ui/app.py --server.port $(PORT)
+	$(BIN)/python -m streamlit run dashboard/ui/app.py --server.port $(PORT) $(ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m dashboard assets

@@ -1,4 +1,5 @@
-"""Browser benchmark of the fast map path: time from a filter change to the map painted, at 10k, 100k and 1M.
+"""Browser benchmarks: the fast map path (a filter change to the map painted, at 10k, 100k and 1M events), and
+start-up (``--startup``: a page load to every marker painted, the app beside a minimal page).
 
 For each size it writes a synthetic dataset (Parquet) to a temporary folder, serves a page with Streamlit on
 localhost, opens it in Debian's Chromium (every non-local request aborted), and then, several times, changes
@@ -13,13 +14,25 @@ Two targets:
 - ``--target app``: ``dashboard/ui/app.py`` itself, given the dataset through the ``DASHBOARD_EVENTS``
   environment variable (the app must honour it and choose the fast path above ``FAST_THRESHOLD``).
 
+Start-up (``--startup``): the app (``dashboard/ui/app.py``, the bundled data, the shipped config) and a minimal
+Streamlit page showing the same 12 points with ``st_folium`` and the same local Leaflet files (written to a
+temporary folder with a copy of the static folder and of the shipped config), each served on localhost. For
+each: the server's start (process to health check), a cold load (the first page of a fresh server, the browser
+cache empty) and warm loads (the same tab loading the page again: a new session on a warm server), each timed
+from navigation to every event marker painted (all the events' circle markers in the map's SVG, then two
+animation frames). Also the map context's time, ``map_context(OfflineGazetteer())`` in a fresh process.
+Prints a Markdown table.
+
 Usage: ``.venv/bin/python scripts/browser_bench.py [--sizes 10000 100000 1000000] [--runs 3]``
+or ``.venv/bin/python scripts/browser_bench.py --startup [--runs 5]``
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -182,7 +195,7 @@ def bench_size(browser, n: int, runs: int, target: str, work: Path) -> dict:
         (page_dir / "bench_page.py").write_text(PAGE, encoding="utf-8")
         script, cwd = page_dir / "bench_page.py", page_dir
     else:
-        script, cwd = ROOT / "dashboard" / "app.py", ROOT
+        script, cwd = ROOT / "dashboard" / "ui" / "app.py", ROOT
     process, url = start(script, cwd, {"DASHBOARD_EVENTS": str(events_path)}, work / f"streamlit-{n}.log")
     context, page, blocked = offline_page(browser)
     try:
@@ -226,11 +239,143 @@ def click_to_popup(frame) -> float | None:
     return time.perf_counter() - t0
 
 
+# Event markers painted: circle markers (not the extents' circles) whose SVG path is in the document.
+MARKERS_PAINTED_JS = """() => {
+    if (!window.map || !window.L) return -1;
+    let painted = 0;
+    window.map.eachLayer(l => { if (l instanceof L.CircleMarker && !(l instanceof L.Circle) && l._path
+                                    && l._path.isConnected) painted += 1; });
+    return painted;
+}"""
+# The minimal page: the same points as plain circle markers on an empty folium map, Leaflet from the static
+# folder (the copy beside it), nothing else.
+MINIMAL_PAGE = textwrap.dedent('''
+    """A minimal page: the bundled events' points with st_folium and local Leaflet (start-up benchmark)."""
+    import folium
+    import streamlit as st
+    from streamlit_folium import st_folium
+
+    POINTS = {points}
+
+    st.set_page_config(layout="wide")
+    m = folium.Map(location=[20, 0], zoom_start=2, tiles=None)
+    m.default_js = [("leaflet", "../../app/static/leaflet/leaflet.js")]
+    m.default_css = [("leaflet_css", "../../app/static/leaflet/leaflet.css")]
+    group = folium.FeatureGroup(name="Events")
+    for lat, lon in POINTS:
+        folium.CircleMarker([lat, lon], radius=8, fill=True).add_to(group)
+    st_folium(m, key="map", height=560, use_container_width=True, feature_group_to_add=group,
+              returned_objects=[])
+''')
+CONTEXT_CODE = """
+import time
+from dashboard.geography.gazetteer import OfflineGazetteer
+from dashboard.maps.mapping import map_context
+t0 = time.perf_counter()
+map_context(OfflineGazetteer())
+print(time.perf_counter() - t0)
+"""
+
+
+def start_shipped(script: Path, cwd: Path, log: Path) -> tuple[subprocess.Popen, str, float]:
+    """``streamlit run`` as ``make run`` does it (the folder's config, only the port given); the seconds to a
+    health check that answers."""
+    port, started = free_port(), time.perf_counter()
+    handle = log.open("w")
+    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)],
+                               cwd=cwd, stdout=handle, stderr=subprocess.STDOUT,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    url = f"http://127.0.0.1:{port}"
+    while time.perf_counter() - started < 120:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return process, url, time.perf_counter() - started
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(log.read_text()) from None
+            time.sleep(0.05)
+    raise RuntimeError(f"streamlit did not start: {log.read_text()}")
+
+
+def load_to_painted(page, url: str, markers: int) -> tuple[float, float, float]:
+    """Seconds from navigating to ``url`` to: the map frame in the page, its map made, and ``markers`` event
+    markers painted in it."""
+    started = time.perf_counter()
+    page.goto(url, timeout=TIMEOUT_MS)
+    frame = page.wait_for_selector(MAP_FRAME, timeout=TIMEOUT_MS).content_frame()
+    attached = time.perf_counter() - started
+    frame.wait_for_function("() => window.map", timeout=TIMEOUT_MS, polling="raf")
+    made = time.perf_counter() - started
+    frame.wait_for_function(f"() => ({MARKERS_PAINTED_JS})() >= {markers}", timeout=TIMEOUT_MS, polling="raf")
+    frame.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    return attached, made, time.perf_counter() - started
+
+
+def minimal_page(work: Path, points: list[tuple[float, float]]) -> Path:
+    """The minimal page in ``work``, with copies of the app's static folder and of the shipped config."""
+    shutil.copytree(ROOT / "dashboard" / "ui" / "static", work / "static")
+    shutil.copytree(ROOT / ".streamlit", work / ".streamlit")
+    (work / "minimal_page.py").write_text(MINIMAL_PAGE.replace("{points}", json.dumps(points)), encoding="utf-8")
+    return work / "minimal_page.py"
+
+
+def context_seconds() -> float:
+    done = subprocess.run([sys.executable, "-c", CONTEXT_CODE], cwd=ROOT, capture_output=True, text=True,
+                          check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return float(done.stdout.split()[-1])
+
+
+def bench_startup(browser, runs: int, work: Path) -> list[dict]:
+    from dashboard.dataset.loading import load_events
+
+    events = load_events()
+    points = [(float(a), float(o)) for a, o in zip(events["latitude"], events["longitude"], strict=True)]
+    (work / "minimal").mkdir()
+    pages = [("minimal page (12 points, st_folium, local Leaflet)", minimal_page(work / "minimal", points),
+              work / "minimal"), ("the app (bundled data)", ROOT / "dashboard" / "ui" / "app.py", ROOT)]
+    results = []
+    for name, script, cwd in pages:  # one after the other: the two cores are the machine's
+        process, url, ready = start_shipped(script, cwd, work / f"{script.stem}.log")
+        context, page, blocked = offline_page(browser)
+        try:
+            cold = load_to_painted(page, url, len(points))
+            warm = [load_to_painted(page, url, len(points)) for _ in range(runs)]
+        finally:
+            context.close()
+            process.terminate()
+            process.wait(timeout=20)
+        results.append({"name": name, "ready": ready, "cold": cold, "warm": warm, "blocked": len(blocked)})
+    return results
+
+
+def print_startup(results: list[dict], context: float) -> None:
+    """The Markdown table: each load as frame in the page / map made / markers painted (seconds)."""
+    minimal, app = results
+
+    def phases(times: tuple[float, float, float]) -> str:
+        return " / ".join(f"{t:.2f}" for t in times) + " s"
+
+    def median(loads: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+        return tuple(statistics.median(load[i] for load in loads) for i in range(3))
+
+    print("| page | server start → health | cold load: frame / map / markers painted | warm tab (median of "
+          f"{len(app['warm'])}) | requests blocked |")
+    print("|---|---|---|---|---|")
+    for r in results:
+        print(f"| {r['name']} | {r['ready']:.2f} s | {phases(r['cold'])} | {phases(median(r['warm']))} | "
+              f"{r['blocked']} |")
+    print(f"| **app ÷ minimal** (markers painted) | {app['ready'] / minimal['ready']:.2f}× | "
+          f"{app['cold'][2] / minimal['cold'][2]:.2f}× | "
+          f"{median(app['warm'])[2] / median(minimal['warm'])[2]:.2f}× | |")
+    print(f"\nmap context, map_context(OfflineGazetteer()) in a fresh process: {context:.3f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--runs", type=int, default=2, help="rounds of four filter changes per size")
     parser.add_argument("--target", choices=["page", "app"], default="page")
+    parser.add_argument("--startup", action="store_true", help="the start-up benchmark (see above)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -238,6 +383,13 @@ def main() -> None:
     if executable is None:
         sys.exit("no Chromium found (apt-get install chromium, or set CHROMIUM=/path/to/chromium)")
     launch_args = [*CHROMIUM_ARGS, *(["--no-sandbox"] if os.geteuid() == 0 else [])]
+    if args.startup:
+        with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, args=launch_args, headless=True)
+            results = bench_startup(browser, args.runs, Path(tmp))
+            browser.close()
+        print_startup(results, context_seconds())
+        return
     print(f"{'events':>9} | {'cold load':>9} | {'filter→painted median':>21} | {'max':>6} | "
           f"{'world view: drawn / in view / total':>36} | remounted | blocked | all binned once | click→popup")
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:

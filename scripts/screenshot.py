@@ -1,13 +1,14 @@
 """Screenshot the app for the README, and measure the map: time to paint and bytes sent for it.
 
 Starts the app on a free local port, opens it in Debian's Chromium with every non-local request blocked,
-waits until Leaflet has drawn the event markers, and saves ``docs/screenshot.png``. Prints:
+waits until Leaflet has drawn the event markers, and saves ``docs/screenshot.png`` (1400×900) and
+``docs/screenshot-420.png`` (a phone, 420×900). Prints:
 
 - time from navigation to map painted, for a cold load (new server, new browser) and warm loads;
 - the map's payload: the component's arguments (the map script, event layers, layer control — what a
   filter change re-sends) measured under AppTest, and the static Leaflet assets the frame loads once.
 
-Usage: ``.venv/bin/python scripts/screenshot.py [--out docs/screenshot.png] [--runs 3]``
+Usage: ``.venv/bin/python scripts/screenshot.py [--out docs] [--runs 3]``
 """
 
 from __future__ import annotations
@@ -33,13 +34,16 @@ def component_payload() -> dict[str, int]:
     """Bytes of each argument streamlit-folium sends to the browser for the map, for the full dataset."""
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "dashboard" / "ui" / "app.py"), default_timeout=120)
     at.run()
     component = next(e for e in at.main if getattr(e, "type", None) == "component_instance")
     args = json.loads(component.proto.json_args)
     sizes = {key: len(json.dumps(value).encode()) for key, value in args.items() if value}
     sizes["total"] = len(component.proto.json_args.encode())
     return sizes
+
+
+SIZES = {"screenshot.png": (1400, 900), "screenshot-420.png": (420, 900)}
 
 
 def browse(url: str, out: Path, runs: int) -> tuple[list[float], int]:
@@ -51,7 +55,7 @@ def browse(url: str, out: Path, runs: int) -> tuple[list[float], int]:
     asset_bytes = 0
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=[*CHROMIUM_ARGS, "--no-sandbox"])
-        context = browser.new_context(viewport={"width": 1400, "height": 1500}, device_scale_factor=1)
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, device_scale_factor=1)
         blocked: list[str] = []
         context.route("**/*", lambda route, request: route.continue_()
                       if (urlparse(request.url).hostname or "") in LOCAL_HOSTS or request.url.startswith("data:")
@@ -68,8 +72,17 @@ def browse(url: str, out: Path, runs: int) -> tuple[list[float], int]:
             times.append(time.perf_counter() - started)
             if run == 0:
                 asset_bytes = sum(sizes)
-                page.wait_for_timeout(1500)  # let the chart and table settle for the picture
-                page.screenshot(path=str(out))
+            page.close()
+        for name, (width, height) in SIZES.items():  # a page of its own each: the map opens on a view for its width
+            page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
+            page.route("**/*", lambda route, request: route.continue_()
+                       if (urlparse(request.url).hostname or "") in LOCAL_HOSTS or request.url.startswith("data:")
+                       else (blocked.append(request.url), route.abort())[1])
+            page.goto(url)
+            page.wait_for_selector(MAP_FRAME, timeout=120_000).content_frame().wait_for_function(
+                PAINTED_JS, timeout=120_000)
+            page.wait_for_timeout(2500)  # labels placed, chart drawn
+            page.screenshot(path=str(out / name))
             page.close()
         browser.close()
     if blocked:
@@ -79,7 +92,7 @@ def browse(url: str, out: Path, runs: int) -> tuple[list[float], int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs", help="folder for the screenshots")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     if chromium_path() is None:
@@ -90,7 +103,7 @@ def main() -> int:
     finally:
         stop_server(server)
     payload = component_payload()
-    print(f"screenshot: {args.out}")
+    print(f"screenshots: {', '.join(str(args.out / name) for name in SIZES)}")
     print(f"map painted after navigation: cold {times[0]:.2f} s; warm median "
           f"{statistics.median(times[1:] or times):.2f} s over {max(len(times) - 1, 1)} load(s)")
     print(f"map component arguments: {payload['total']:,} bytes "

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -20,7 +21,6 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
-import folium
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -33,6 +33,8 @@ from dashboard.errors import DashboardError, DatasetError, UnreadableFileError, 
 from dashboard.geography.countries import country_name
 from dashboard.geography.gazetteer import OfflineGazetteer
 from dashboard.maps.assets import PREPARE_COMMAND, AssetSource, serve_assets
+from dashboard.maps.basemap import place_labels
+from dashboard.maps.controls import HIDDEN_KEY, LAYERS, View, ViewLayerControl, first_views
 from dashboard.maps.fastmap import FAST_THRESHOLD, build_fast_layers
 from dashboard.maps.mapping import (
     DEFAULT_ASSET_BASE,
@@ -40,7 +42,6 @@ from dashboard.maps.mapping import (
     MapContext,
     build_base_map,
     build_event_layers,
-    data_view,
     event_id_from_tooltip,
     map_context,
     outline_json,
@@ -50,6 +51,9 @@ from dashboard.ui.state import (
     MAX_TEXT_LENGTH,
     FilterOptions,
     FilterState,
+    hidden_from_params,
+    hidden_from_report,
+    hidden_to_params,
     state_from_params,
     state_from_widgets,
     state_to_params,
@@ -142,9 +146,10 @@ def _options(dataset: str, _events: pd.DataFrame) -> FilterOptions:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _view(dataset: str, _events: pd.DataFrame) -> tuple[tuple[float, float], int]:
-    """Where the map opens: on the whole dataset, so that an upload of another region is in view."""
-    return data_view(_events)
+def _view(dataset: str, _events: pd.DataFrame) -> tuple[tuple[int, View], ...]:
+    """Where the map opens, for each map width the browser may have (only it knows which): on the whole
+    dataset, so that an upload of another region is in view."""
+    return first_views(_events)
 
 
 @st.cache_resource(show_spinner="Checking the uploaded table…", max_entries=4)
@@ -240,6 +245,11 @@ def _init_from_url(options: FilterOptions, dataset: str) -> None:
     state, notices = state_from_params(params, options)
     if "initialised" in st.session_state:  # another dataset: its values, not the URL's, which were the last one's
         state, notices = FilterState.default(options), []
+    else:  # the layers the reader hides are the same for any dataset: the URL's, once per session
+        hidden, layer_notices = hidden_from_params(params, LAYERS)
+        st.session_state.update({HIDDEN_KEY: hidden, "layers_from_url": hidden,
+                                 "layers_memory": f"news-map-hidden-layers-{secrets.token_hex(8)}"})
+        notices += layer_notices
     _set_widgets(state)
     st.session_state.update(initialised=dataset, notices=notices, event=state.event)
 
@@ -303,20 +313,33 @@ def _headline(filtered: pd.DataFrame) -> None:
 
 
 def _map(filtered: pd.DataFrame, context: MapContext, selected: str | None,
-         view: tuple[tuple[float, float], int]) -> None:
+         views: tuple[tuple[int, View], ...]) -> None:
     """Draw the map: every event as its own marker, or, for many, on one canvas with the selected event's
     marker and provenance popup drawn on top. A click selects an event (see :func:`_on_map_click`)."""
     if len(filtered) > FAST_THRESHOLD:
         layers = build_fast_layers(filtered, context, selected=selected)
     else:
         layers = build_event_layers(filtered, context)
-    # A centre and zoom that change (another dataset) move the map without remounting it; the same values on
-    # every rerun leave the reader's panning alone.
-    centre, zoom = view
+    layers = [*layers, place_labels(filtered)]  # after the events: the base map's labels give way to theirs
+    # No centre or zoom for st_folium: the layer control opens the map on the view for its width (the same views
+    # on every rerun leave the reader's panning alone), and hides again the layers the reader turned off (the
+    # frame keeps them, from the URL's; given the same on every run, the control is not rebuilt by a report).
+    _remember_hidden_layers()
+    control = ViewLayerControl(views=views, hidden=st.session_state.get("layers_from_url", ()),
+                               memory=st.session_state.get("layers_memory", "news-map-hidden-layers"))
     st_folium(build_base_map(context, outlines=_outlines()), key="map", height=MAP_HEIGHT,
-              use_container_width=True, center=centre, zoom=zoom,
-              feature_group_to_add=layers, layer_control=folium.LayerControl(collapsed=True),
+              use_container_width=True,
+              feature_group_to_add=layers, layer_control=control,
               returned_objects=["last_object_clicked_tooltip"], on_change=_on_map_click)
+
+
+def _remember_hidden_layers() -> None:
+    """The layers the reader hides, for the URL: as the map frame last reported them (a tick in its layer
+    control), else as the URL said. A report is the component's value only until its next one (a click), so it
+    is kept."""
+    reported = hidden_from_report((st.session_state.get("map") or {}).get(HIDDEN_KEY), LAYERS)
+    if reported is not None:
+        st.session_state[HIDDEN_KEY] = reported
 
 
 @_guarded
@@ -422,7 +445,8 @@ def main() -> None:
         st.subheader("Events")
         _table(filtered, state.event)
     _downloads(view, filtered)
-    st.query_params.from_dict(state_to_params(state, options))
+    st.query_params.from_dict({**state_to_params(state, options),
+                               **hidden_to_params(st.session_state.get(HIDDEN_KEY, ()), LAYERS)})
 
 
 _log_to_stderr()

@@ -1,14 +1,17 @@
 """The dashboard's filter state, and its round trip through URL query parameters. Pure: no Streamlit.
 
 A view is shared by its URL: ``?from=2022-01-01&to=2022-12-31&country=RUS&country=CHN&type=military_exercise
-&source=TASS&q=drills&event=vostok-2022``. Parameters left at their defaults are omitted. A bad parameter is
-dropped, never trusted, and explained in a notice the app shows.
+&source=TASS&q=drills&event=vostok-2022&hide=lines``. Parameters left at their defaults are omitted. A bad
+parameter is dropped, never trusted, and explained in a notice the app shows.
+
+``hide`` names the map layers the reader turned off (all are on by default, so only a change is in the URL);
+the layers' ids are the map's (``dashboard.maps.controls.LAYERS``), passed in as ``known``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -18,10 +21,11 @@ from ..dataset.filters import countries_involved, filter_events
 from ..dataset.schema import EventType
 from ..geography.countries import country_name
 
-__all__ = ["MAX_TEXT_LENGTH", "FilterOptions", "FilterState", "state_from_params", "state_from_widgets",
-           "state_to_params"]
+__all__ = ["HIDE_PARAM", "MAX_TEXT_LENGTH", "FilterOptions", "FilterState", "hidden_from_params",
+           "hidden_from_report", "hidden_to_params", "state_from_params", "state_from_widgets", "state_to_params"]
 
 MAX_TEXT_LENGTH = 200
+HIDE_PARAM = "hide"
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ def state_from_params(params: Mapping[str, Sequence[str]], options: FilterOption
                     countries=_choices(params, "country", options.countries, notices),
                     event_types=_choices(params, "type", options.event_types, notices),
                     sources=_choices(params, "source", options.sources, notices))
-    unknown = sorted(set(params) - {"from", "to", "country", "type", "source", "q", "event"})
+    unknown = sorted(set(params) - {"from", "to", "country", "type", "source", "q", "event", HIDE_PARAM})
     if unknown:
         notices.append(f"unknown URL parameter(s) ignored: {', '.join(u[:40] for u in unknown)}")
     return state, notices
@@ -114,6 +118,29 @@ def state_to_params(state: FilterState, options: FilterOptions) -> dict[str, str
     if state.event:
         params["event"] = state.event
     return params
+
+
+def hidden_from_params(params: Mapping[str, Sequence[str]],
+                       known: Collection[str]) -> tuple[tuple[str, ...], list[str]]:
+    """The map layers a URL hides (``hide=lines&hide=extent``), in ``known``'s order, and a notice if any
+    value was not a layer's id."""
+    notices: list[str] = []
+    hidden = _choices(params, HIDE_PARAM, tuple(known), notices)
+    return tuple(layer for layer in known if layer in hidden), notices
+
+
+def hidden_to_params(hidden: Collection[str], known: Collection[str]) -> dict[str, list[str]]:
+    """The ``hide`` parameter for ``hidden`` (in ``known``'s order); nothing when every layer is shown."""
+    values = [layer for layer in known if layer in hidden]
+    return {HIDE_PARAM: values} if values else {}
+
+
+def hidden_from_report(value: object, known: Collection[str]) -> tuple[str, ...] | None:
+    """The hidden layers the map frame reported (a list of ids), or None if ``value`` is not a list: the
+    frame's word is taken only for ids it may name."""
+    if not isinstance(value, list | tuple):
+        return None
+    return tuple(layer for layer in known if layer in value)
 
 
 def state_from_widgets(values: Mapping[str, Any], options: FilterOptions) -> FilterState:

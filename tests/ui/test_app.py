@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.dataset.export import to_csv, to_geojson
 from dashboard.dataset.filters import filter_events
 from dashboard.dataset.loading import load_events
-from dashboard.maps.mapping import data_view
+from dashboard.maps.controls import first_views
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "ui" / "app.py")
 
@@ -63,13 +64,21 @@ def component_args(at: AppTest) -> dict:
     return json.loads(component.proto.json_args)
 
 
+def control_arguments(args: dict) -> list:
+    """What the map's layer control is called with: layer ids, hidden layer ids, (width, view) pairs."""
+    match = re.search(r"\}\)\(map_div, layer_control_layer_control, (.*)\);\s*window.layer_control",
+                      args["layer_control"], re.S)
+    return json.loads(f"[{match.group(1)}]")
+
+
 def test_runs_and_shows_everything(app, events):
     assert app.title[0].value == "News events map"
     assert [m.value for m in app.metric][:3] == [str(len(events)), str(events["place"].nunique()), "11"]
     assert sorted(table_ids(app)) == sorted(events["event_id"])
     assert len(app.get("vega_lite_chart")) == 1
-    args = component_args(app)  # the map opens on the whole dataset, wherever it is
-    assert (tuple(args["center"]), args["zoom"]) == data_view(events)
+    args = component_args(app)  # the map opens on the whole dataset, wherever it is: the frame picks the view
+    assert args["center"] is None and args["zoom"] is None  # for its width from the control's (see test_controls)
+    assert control_arguments(args)[2] == [[w, list(c), z] for w, (c, z) in first_views(events)]
 
 
 @pytest.mark.parametrize(
@@ -159,7 +168,8 @@ def test_map_layers_follow_the_filters(app):
     all_layers = component_args(app)["feature_group"]
     app.multiselect(key="countries").set_value(["TWN"]).run()
     taiwan_layers = component_args(app)["feature_group"]
-    assert taiwan_layers.count("L.circleMarker(") == 2 < all_layers.count("L.circleMarker(")
+    marker = '"popup":'  # one a marker, in the JSON the markers' script draws from (lines have tooltips too)
+    assert taiwan_layers.count(marker) == 2 < all_layers.count(marker)
 
 
 def test_url_parameters_cannot_inject_markdown():
@@ -170,3 +180,27 @@ def test_url_parameters_cannot_inject_markdown():
     # In a code span: shown as text, no image is fetched (the browser tests look at the page itself).
     assert "` unknown 'country' value(s) ignored: '![x](//evil.example/p.png)' `" in notice
     assert not at.exception
+
+
+def test_reported_layer_choices_travel_in_the_url(app):
+    control = component_args(app)["layer_control"]
+    app.session_state["map"] = {"hidden_layers": ["lines", "osm"]}  # the frame's report of an untick
+    app.run()
+    assert app.query_params["hide"] in ("lines", ["lines"])
+    # The frame keeps the choice itself: the control is the same, so the report's rerun does not rebuild it.
+    assert component_args(app)["layer_control"] == control
+    app.session_state["map"] = {"last_object_clicked_tooltip": None}  # a later value (a click) holds no report
+    app.multiselect(key="countries").set_value(["TWN"]).run()
+    assert app.query_params["hide"] in ("lines", ["lines"])
+    assert control_arguments(component_args(app))[3] == control_arguments({"layer_control": control})[3]
+    app.session_state["map"] = {"hidden_layers": []}  # every layer back on: nothing in the URL
+    app.run()
+    assert "hide" not in app.query_params
+
+
+def test_a_shared_url_hides_its_layers():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"hide": ["extent", "nonsense"]})
+    at.run()
+    assert control_arguments(component_args(at))[1] == ["extent"] and at.query_params["hide"] in ("extent", ["extent"])
+    assert "unknown 'hide' value(s) ignored: 'nonsense'" in " ".join(w.value for w in at.warning)

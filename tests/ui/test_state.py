@@ -17,6 +17,9 @@ from dashboard.ui.state import (
     MAX_TEXT_LENGTH,
     FilterOptions,
     FilterState,
+    hidden_from_params,
+    hidden_from_report,
+    hidden_to_params,
     state_from_params,
     state_from_widgets,
     state_to_params,
@@ -229,3 +232,51 @@ def test_state_from_widgets_of_no_events(events):
     options = FilterOptions.of(events.iloc[:0])
     state = state_from_widgets({"dates": (D(2022, 1, 1), D(2022, 2, 1)), "countries": ["RUS"]}, options)
     assert state == FilterState.default(options)
+
+
+LAYERS = ("extent", "lines", "events", "places")  # the map's remembered layers, in the order the URL lists them
+
+# (query, hidden layers, notice or None)
+HIDE_CASES = [
+    ({}, (), None),  # every layer shown: the default
+    ({"hide": ["lines"]}, ("lines",), None),
+    ({"hide": ["events", "extent"]}, ("extent", "events"), None),  # the layers' order, not the URL's
+    ({"hide": ["lines", "lines"]}, ("lines",), None),  # repeated: once
+    ({"hide": "lines"}, ("lines",), None),  # one string, not a list
+    ({"hide": ["osm"]}, (), "unknown 'hide' value(s) ignored: 'osm'"),  # online tiles are never in a URL
+    ({"hide": ["lines", "x" * 500]}, ("lines",), "unknown 'hide'"),
+]
+
+
+@pytest.mark.parametrize(("query", "hidden", "notice"), HIDE_CASES)
+def test_hidden_layers_from_the_url(query, hidden, notice):
+    got, notices = hidden_from_params(query, LAYERS)
+    assert got == hidden
+    assert (notices == []) if notice is None else (len(notices) == 1 and notice in notices[0]
+                                                  and len(notices[0]) < 100)
+
+
+@pytest.mark.parametrize("hidden", [(), ("lines",), ("extent", "lines"), LAYERS])
+def test_hidden_layers_round_trip_and_defaults_are_omitted(hidden):
+    params = hidden_to_params(hidden, LAYERS)
+    assert params == ({"hide": list(hidden)} if hidden else {})
+    assert hidden_from_params(as_query(params), LAYERS) == (hidden, [])
+
+
+def test_hide_is_a_known_parameter(options):
+    assert state_from_params({"hide": ["lines"]}, options) == (FilterState.default(options), [])
+
+
+@pytest.mark.parametrize(
+    ("value", "hidden"),
+    [
+        (["lines"], ("lines",)),
+        ([], ()),  # the reader turned every layer back on
+        (["events", "extent", "osm"], ("extent", "events")),  # only ids the frame may name
+        (None, None),  # no report (the component's value is a click's, or there is none yet)
+        ("lines", None),  # not a list: not a report
+        ([{"x": 1}, 3], ()),
+    ],
+)
+def test_hidden_layers_reported_by_the_map(value, hidden):
+    assert hidden_from_report(value, LAYERS) == hidden
