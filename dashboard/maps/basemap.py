@@ -373,7 +373,7 @@ BASEMAP_JS = """
     }
     function inside(box, size) { return box[0] >= 0 && box[1] >= 0 && box[2] <= size.x && box[3] <= size.y; }
     // Where the label's box may lie around its point p, in order of preference: names centred on their point;
-    // cities right (else left) of their dot, places right (else left) of their marker.
+    // cities right (else left) of their dot, places beside their marker (right, left, above, below).
     function boxesAt(item, p, onMarker) {
         var w = item.w, h = item.h, top = p.y - h / 2, bottom = p.y + h / 2;
         if (item.kind === "city" && !onMarker) {
@@ -383,8 +383,10 @@ BASEMAP_JS = """
             return [[p.x + CLEAR, top, p.x + CLEAR + w, bottom, "nodot"],
                     [p.x - CLEAR - w, top, p.x - CLEAR, bottom, "left nodot"]];
         }
-        if (item.kind === "place") {
-            return [[p.x + CLEAR, top, p.x + CLEAR + w, bottom], [p.x - CLEAR - w, top, p.x - CLEAR, bottom]];
+        if (item.kind === "place") {  // right, left, then above or below: a place is named unless boxed in
+            return [[p.x + CLEAR, top, p.x + CLEAR + w, bottom], [p.x - CLEAR - w, top, p.x - CLEAR, bottom],
+                    [p.x - w / 2, p.y - CLEAR - h, p.x + w / 2, p.y - CLEAR],
+                    [p.x - w / 2, p.y + CLEAR, p.x + w / 2, p.y + CLEAR + h]];
         }
         // Else above, below, right or left of the point, clear of a marker there (a country's or a sea's events
         // sit on its point).
