@@ -373,7 +373,7 @@ BASEMAP_JS = """
     }
     function inside(box, size) { return box[0] >= 0 && box[1] >= 0 && box[2] <= size.x && box[3] <= size.y; }
     // Where the label's box may lie around its point p, in order of preference: names centred on their point;
-    // cities right (else left) of their dot, places beside their marker (right, left, above, below).
+    // cities right (else left) of their dot, places around their marker.
     function boxesAt(item, p, onMarker) {
         var w = item.w, h = item.h, top = p.y - h / 2, bottom = p.y + h / 2;
         if (item.kind === "city" && !onMarker) {
@@ -383,10 +383,19 @@ BASEMAP_JS = """
             return [[p.x + CLEAR, top, p.x + CLEAR + w, bottom, "nodot"],
                     [p.x - CLEAR - w, top, p.x - CLEAR, bottom, "left nodot"]];
         }
-        if (item.kind === "place") {  // right, left, then above or below: a place is named unless boxed in
-            return [[p.x + CLEAR, top, p.x + CLEAR + w, bottom], [p.x - CLEAR - w, top, p.x - CLEAR, bottom],
-                    [p.x - w / 2, p.y - CLEAR - h, p.x + w / 2, p.y - CLEAR],
-                    [p.x - w / 2, p.y + CLEAR, p.x + w / 2, p.y + CLEAR + h]];
+        if (item.kind === "place") {  // beside, above, below, then the corners; never farther out, where a name
+            // would read as another marker's (on a phone's zoom-2 view a crowded place may go unnamed)
+            var spots = [];
+            [CLEAR].forEach(function (d) {
+                spots.push([p.x + d, top, p.x + d + w, bottom], [p.x - d - w, top, p.x - d, bottom],
+                           [p.x - w / 2, p.y - d - h, p.x + w / 2, p.y - d],
+                           [p.x - w / 2, p.y + d, p.x + w / 2, p.y + d + h],
+                           [p.x + d / 2, p.y - d - h, p.x + d / 2 + w, p.y - d],
+                           [p.x - d / 2 - w, p.y - d - h, p.x - d / 2, p.y - d],
+                           [p.x + d / 2, p.y + d, p.x + d / 2 + w, p.y + d + h],
+                           [p.x - d / 2 - w, p.y + d, p.x - d / 2, p.y + d + h]);
+            });
+            return spots;
         }
         // Else above, below, right or left of the point, clear of a marker there (a country's or a sea's events
         // sit on its point).
@@ -395,6 +404,7 @@ BASEMAP_JS = """
                 [left, p.y + CLEAR, right, p.y + CLEAR + h], [p.x + CLEAR, top, p.x + CLEAR + w, bottom],
                 [p.x - CLEAR - w, top, p.x - CLEAR, bottom]];
     }
+    function placeKey(latlng) { return latlng.lat.toFixed(5) + "," + latlng.lng.toFixed(5); }
     function near(points, p) {
         return (points || []).some(function (q) { return Math.abs(q.x - p.x) + Math.abs(q.y - p.y) < SAME_NAME_PX; });
     }
@@ -457,8 +467,13 @@ BASEMAP_JS = """
             var zoom = map.getZoom(), size = map.getSize(), margin = 200, markers = obstacles(map, false);
             var taken = markers.concat(obstacles(map, true)), chosen = [];
             var fresh = [], candidates = [], placedNames = {}, self = this;
+            var drawnAt = {};  // a place's first marker where it is drawn (spread apart from its true place)
+            map.eachLayer(function (l) {
+                var key = l._home && l._map && placeKey(l._home);
+                if (key && !drawnAt[key]) { drawnAt[key] = map.latLngToContainerPoint(l.getLatLng()); }
+            });
             (this._places ? this._places.items : []).forEach(function (item) {
-                candidates.push([item, map.latLngToContainerPoint(item.latlng)]);
+                candidates.push([item, drawnAt[placeKey(item.latlng)] || map.latLngToContainerPoint(item.latlng)]);
             });
             this._table.forEach(function (item) {
                 if (item.minZoom > zoom) { return; }

@@ -741,7 +741,10 @@ function marker(r, o) {
 // with a thin leg to its true place; recomputed after every zoom.
 function spread(group, markers, o) {
     var home = [], legs = L.polyline([], {color: "#333", weight: 1, opacity: 0.6, interactive: false});
-    for (var i = 0; i < markers.length; i++) home.push(markers[i].getLatLng());
+    for (var i = 0; i < markers.length; i++) {
+        home.push(markers[i].getLatLng());
+        markers[i]._home = home[i];  // the place labels name a place beside its marker where it is drawn
+    }
     group.addLayer(legs);
     function layout() {
         var map = group._map;
