@@ -18,7 +18,8 @@ Start-up (``--startup``): the app (``dashboard/ui/app.py``, the bundled data, th
 Streamlit page showing the same 12 points with ``st_folium`` and the same local Leaflet files (written to a
 temporary folder with a copy of the static folder and of the shipped config), each served on localhost. For
 each: the server's start (process to health check), a cold load (the first page of a fresh server, the browser
-cache empty) and warm loads (the same tab loading the page again: a new session on a warm server), each timed
+cache empty) and warm loads (the same tab loading the page again, its HTTP cache on as in any browser unless
+``--no-cache``: a new session on a warm server), each timed
 from navigation to every event marker painted (all the events' circle markers in the map's SVG, then two
 animation frames). Also the map context's time, ``map_context(OfflineGazetteer())`` in a fresh process.
 Prints a Markdown table.
@@ -325,7 +326,29 @@ def context_seconds() -> float:
     return float(done.stdout.split()[-1])
 
 
-def bench_startup(browser, runs: int, work: Path) -> list[dict]:
+# Start-up loads block the outside world without intercepting requests: Playwright's request routing turns off
+# the browser's HTTP cache, so a "warm" load would fetch all of Streamlit's scripts again, which no reader's tab
+# does. Here Chromium resolves no outside name (CHROMIUM_ARGS) and sends every non-loopback request to a closed
+# local port as its proxy (loopback never goes through a proxy); such requests are still counted.
+DEAD_PROXY_ARGS = ["--proxy-server=http://127.0.0.1:9"]
+
+
+def cached_offline_page(browser):
+    """A tab with its HTTP cache on (unlike :func:`offline_page`), counting requests that would leave the
+    machine; the browser must have been started with :data:`DEAD_PROXY_ARGS`."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    outbound = []
+
+    def seen(request):
+        host = urlparse(request.url).hostname or ""
+        if not request.url.startswith(("data:", "blob:", "about:")) and host not in LOCAL_HOSTS:
+            outbound.append(request.url)
+
+    context.on("request", seen)
+    return context, context.new_page(), outbound
+
+
+def bench_startup(browser, runs: int, work: Path, *, cache: bool = True) -> list[dict]:
     from dashboard.dataset.loading import load_events
 
     events = load_events()
@@ -336,7 +359,7 @@ def bench_startup(browser, runs: int, work: Path) -> list[dict]:
     results = []
     for name, script, cwd in pages:  # one after the other: the two cores are the machine's
         process, url, ready = start_shipped(script, cwd, work / f"{script.stem}.log")
-        context, page, blocked = offline_page(browser)
+        context, page, blocked = cached_offline_page(browser) if cache else offline_page(browser)
         try:
             cold = load_to_painted(page, url, len(points))
             warm = [load_to_painted(page, url, len(points)) for _ in range(runs)]
@@ -359,7 +382,7 @@ def print_startup(results: list[dict], context: float) -> None:
         return tuple(statistics.median(load[i] for load in loads) for i in range(3))
 
     print("| page | server start → health | cold load: frame / map / markers painted | warm tab (median of "
-          f"{len(app['warm'])}) | requests blocked |")
+          f"{len(app['warm'])}) | requests leaving the machine (blocked) |")
     print("|---|---|---|---|---|")
     for r in results:
         print(f"| {r['name']} | {r['ready']:.2f} s | {phases(r['cold'])} | {phases(median(r['warm']))} | "
@@ -376,6 +399,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=2, help="rounds of four filter changes per size")
     parser.add_argument("--target", choices=["page", "app"], default="page")
     parser.add_argument("--startup", action="store_true", help="the start-up benchmark (see above)")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="start-up: intercept requests as the other benchmark does, which turns off the HTTP cache")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -384,9 +409,11 @@ def main() -> None:
         sys.exit("no Chromium found (apt-get install chromium, or set CHROMIUM=/path/to/chromium)")
     launch_args = [*CHROMIUM_ARGS, *(["--no-sandbox"] if os.geteuid() == 0 else [])]
     if args.startup:
+        proxy = [] if args.no_cache else DEAD_PROXY_ARGS
         with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=executable, args=launch_args, headless=True)
-            results = bench_startup(browser, args.runs, Path(tmp))
+            browser = playwright.chromium.launch(executable_path=executable, args=[*launch_args, *proxy],
+                                                 headless=True)
+            results = bench_startup(browser, args.runs, Path(tmp), cache=not args.no_cache)
             browser.close()
         print_startup(results, context_seconds())
         return

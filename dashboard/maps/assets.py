@@ -63,7 +63,7 @@ PACKAGES: dict[str, tuple[Path, list[str]]] = {
 # folium's asset names -> file under the static folder; None: not needed, dropped.
 ASSET_FILES: dict[str, str | None] = {
     "leaflet": "leaflet/leaflet.js",
-    "jquery": "jquery/jquery.min.js",  # folium.Popup builds its content with jQuery
+    "jquery": "jquery/jquery.min.js",  # folium.Popup builds its content with jQuery (the app uses none)
     "leaflet_css": "leaflet/leaflet.css",
     "markerclusterjs": "markercluster/leaflet.markercluster.js",
     "markerclustercss": "markercluster/MarkerCluster.css",
@@ -74,7 +74,7 @@ ASSET_FILES: dict[str, str | None] = {
 
 # Every asset the event layers may need, declared on the map so the frame loads them when it is first
 # mounted: layers added later (streamlit-folium's feature_group_to_add) do not load new scripts.
-MAP_JS = ["leaflet", "jquery", "markerclusterjs"]
+MAP_JS = ["leaflet", "markerclusterjs"]  # no jQuery: the markers are built in our own script, not folium.Popup
 MAP_CSS = ["leaflet_css", "markerclustercss", "markerclusterdefaultcss"]
 
 INLINE = "inline:"  # an asset base meaning "the files themselves, as data: URLs"

@@ -278,6 +278,7 @@ def _script_safe(text: str) -> str:
 # ---------------------------------------------------------------- the files the map fetches
 
 
+@functools.cache  # packaged data: made once per process (prepare_static and served_urls both ask, ~60 ms each)
 def published_files() -> dict[str, bytes]:
     """Path under the static folder -> content: the outlines as they are, the label table as JSON."""
     content = {key: path.read_bytes() for key, path in STATIC_FILES.items() if key != "labels"}

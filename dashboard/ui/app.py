@@ -19,14 +19,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.dataset.export import to_csv, to_geojson
-from dashboard.dataset.ingest import Ingested, ingest_bytes
 from dashboard.dataset.loading import load_events
 from dashboard.dataset.schema import event_type_label
 from dashboard.errors import DashboardError, DatasetError, UnreadableFileError, error_reference
@@ -59,6 +58,9 @@ from dashboard.ui.state import (
     state_to_params,
 )
 from dashboard.ui.views import code_span, date_span, summarize, table_view, timeline_chart
+
+if TYPE_CHECKING:
+    from dashboard.dataset.ingest import Ingested
 
 EAGER_DOWNLOAD_ROWS = 200  # ~40 ms for both files
 VIEW_CACHE_ENTRIES = 64  # filtered views (rows, downloads, timeline) kept for every session to share
@@ -156,6 +158,8 @@ def _view(dataset: str, _events: pd.DataFrame) -> tuple[tuple[int, View], ...]:
 def _ingest(key: str, name: str, _data: bytes, _seeds: tuple[tuple[str, str], ...]) -> Ingested:
     """An uploaded table, checked against the bundled seed articles and those uploaded with it. ``key`` names
     the upload (Streamlit's file ids), so the bytes are not hashed again on every rerun."""
+    from dashboard.dataset.ingest import ingest_bytes  # only for uploads: kept off a fresh server's first page
+
     texts = {path.name: path.read_text(encoding="utf-8") for path in SEEDS_DIR.glob("*.txt")}
     return ingest_bytes(_data, name, seeds={**texts, **dict(_seeds)}, gazetteer=_gazetteer())
 
