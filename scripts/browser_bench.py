@@ -40,7 +40,6 @@ import sys
 import tempfile
 import textwrap
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -50,7 +49,15 @@ sys.path.insert(0, str(ROOT))
 from dashboard.dataset.schema import event_type_label  # noqa: E402
 from dashboard.dataset.synthetic import synthetic_dataset, write_dataset  # noqa: E402
 from dashboard.maps.assets import prepare_static  # noqa: E402
-from tests.browser.conftest import CHROMIUM_ARGS, LOCAL_HOSTS, chromium_path, free_port  # noqa: E402
+from tests.browser.conftest import (  # noqa: E402
+    CHROMIUM_ARGS,
+    LOCAL_HOSTS,
+    TEST_ARGS,
+    Server,
+    chromium_path,
+    start_server,
+    stop_server,
+)
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TIMEOUT_MS = 180_000
@@ -127,24 +134,10 @@ PAGE = textwrap.dedent('''
 ''')
 
 
-def start(script: Path, cwd: Path, env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    handle = log.open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.enableStaticServing", "true", "--server.runOnSave", "false"],
-        cwd=cwd, stdout=handle, stderr=subprocess.STDOUT, env={**os.environ, **env, "PYTHONPATH": str(ROOT)})
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return process, url
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(log.read_text()) from None
-            time.sleep(0.2)
-    raise RuntimeError(f"streamlit did not start: {log.read_text()}")
+def start(script: Path, cwd: Path, env: dict[str, str], work: Path) -> Server:
+    return start_server(work, script=str(script), cwd=cwd, timeout=120,
+                        args=(*TEST_ARGS, "--server.enableStaticServing", "true", "--server.runOnSave", "false"),
+                        env={**env, "PYTHONPATH": str(ROOT)})
 
 
 def offline_page(browser):
@@ -197,7 +190,8 @@ def bench_size(browser, n: int, runs: int, target: str, work: Path) -> dict:
         script, cwd = page_dir / "bench_page.py", page_dir
     else:
         script, cwd = ROOT / "dashboard" / "ui" / "app.py", ROOT
-    process, url = start(script, cwd, {"DASHBOARD_EVENTS": str(events_path)}, work / f"streamlit-{n}.log")
+    server = start(script, cwd, {"DASHBOARD_EVENTS": str(events_path)}, work)
+    url = server.url
     context, page, blocked = offline_page(browser)
     try:
         started = time.perf_counter()
@@ -220,8 +214,7 @@ def bench_size(browser, n: int, runs: int, target: str, work: Path) -> dict:
         click = click_to_popup(frame)
     finally:
         context.close()
-        process.terminate()
-        process.wait(timeout=20)
+        stop_server(server)
     return {"n": n, "cold_s": cold, "first": first, "world": world, "times": times, "remounted": remounted,
             "blocked": len(blocked), "bins": bins, "click_s": click}
 
@@ -278,24 +271,12 @@ print(time.perf_counter() - t0)
 """
 
 
-def start_shipped(script: Path, cwd: Path, log: Path) -> tuple[subprocess.Popen, str, float]:
+def start_shipped(script: Path, cwd: Path, work: Path) -> tuple[Server, float]:
     """``streamlit run`` as ``make run`` does it (the folder's config, only the port given); the seconds to a
     health check that answers."""
-    port, started = free_port(), time.perf_counter()
-    handle = log.open("w")
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)],
-                               cwd=cwd, stdout=handle, stderr=subprocess.STDOUT,
-                               env={**os.environ, "PYTHONPATH": str(ROOT)})
-    url = f"http://127.0.0.1:{port}"
-    while time.perf_counter() - started < 120:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return process, url, time.perf_counter() - started
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(log.read_text()) from None
-            time.sleep(0.05)
-    raise RuntimeError(f"streamlit did not start: {log.read_text()}")
+    started = time.perf_counter()
+    server = start_server(work, script=str(script), cwd=cwd, args=(), env={"PYTHONPATH": str(ROOT)}, timeout=120)
+    return server, time.perf_counter() - started
 
 
 def load_to_painted(page, url: str, markers: int) -> tuple[float, float, float]:
@@ -358,15 +339,15 @@ def bench_startup(browser, runs: int, work: Path, *, cache: bool = True) -> list
               work / "minimal"), ("the app (bundled data)", ROOT / "dashboard" / "ui" / "app.py", ROOT)]
     results = []
     for name, script, cwd in pages:  # one after the other: the two cores are the machine's
-        process, url, ready = start_shipped(script, cwd, work / f"{script.stem}.log")
+        server, ready = start_shipped(script, cwd, work)
+        url = server.url
         context, page, blocked = cached_offline_page(browser) if cache else offline_page(browser)
         try:
             cold = load_to_painted(page, url, len(points))
             warm = [load_to_painted(page, url, len(points)) for _ in range(runs)]
         finally:
             context.close()
-            process.terminate()
-            process.wait(timeout=20)
+            stop_server(server)
         results.append({"name": name, "ready": ready, "cold": cold, "warm": warm, "blocked": len(blocked)})
     return results
 

@@ -32,8 +32,6 @@ import functools
 import math
 import os
 import re
-import socket
-import subprocess
 import sys
 import tempfile
 import textwrap
@@ -52,6 +50,10 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.browser.conftest import TEST_ARGS, start_server, stop_server  # noqa: E402
+
 APP_SCRIPT = "dashboard/ui/app.py"
 DEFAULT_SESSIONS = (5, 20, 50)
 DEFAULT_TARGETS = ("app", "minimal")
@@ -345,46 +347,14 @@ class RssSampler:
             self._stop.wait(self.interval)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
-def serve(script: str, cwd: Path, log: Path, extra: Sequence[str] = ()) -> Iterator[tuple[str, int]]:
+def serve(script: str, cwd: Path, log_dir: Path, extra: Sequence[str] = ()) -> Iterator[tuple[str, int]]:
     """``streamlit run script`` on 127.0.0.1 and a free port; yields (base URL, pid); always stopped after."""
-    port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true",
-               "--browser.gatherUsageStats", "false", *extra]
-    with log.open("w") as handle:
-        process = subprocess.Popen(command, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT)
+    server = start_server(log_dir, script=script, cwd=cwd, args=(*TEST_ARGS, *extra), timeout=HEALTH_TIMEOUT_S)
     try:
-        base = f"http://127.0.0.1:{port}"
-        _wait_healthy(base, process, log)
-        yield base, process.pid
+        yield server.url, server.process.pid
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
-
-
-def _wait_healthy(base: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + HEALTH_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited: {log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"streamlit did not answer within {HEALTH_TIMEOUT_S:g} s: {log.read_text()}")
+        stop_server(server)
 
 
 # ---------------------------------------------------------------- one row: N sessions against one server
@@ -463,7 +433,7 @@ def _timed_out(task: asyncio.Task) -> SessionResult:
 
 def measure_row(target: str, n: int, options: Options, workdir: Path) -> RowResult:
     script, cwd = (APP_SCRIPT, ROOT) if target == "app" else (_write_minimal(workdir), workdir)
-    with serve(script, cwd, workdir / f"{target}-{n}.log", options.server_args) as (base, pid):
+    with serve(script, cwd, workdir, options.server_args) as (base, pid):
         before = cpu_seconds(pid)
         warmup, _ = asyncio.run(_sessions(base, 1, Options(filters=1, timeout=options.timeout)))
         if not warmup[0].completed:

@@ -24,7 +24,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import CHROMIUM_ARGS, LOCAL_HOSTS, chromium_path, start_server, stop_server  # noqa: E402
+from tests.browser.conftest import (  # noqa: E402
+    CHROMIUM_ARGS,
+    chromium_path,
+    open_offline_page,
+    start_server,
+    stop_server,
+)
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 PAINTED_JS = "() => window.map && document.querySelectorAll('.marker-cluster, path.leaflet-interactive').length > 10"
@@ -47,47 +53,44 @@ SIZES = {"screenshot.png": (1400, 900), "screenshot-420.png": (420, 900)}
 
 
 def browse(url: str, out: Path, runs: int) -> tuple[list[float], int]:
-    from urllib.parse import urlparse
-
     from playwright.sync_api import sync_playwright
 
     times: list[float] = []
     asset_bytes = 0
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=[*CHROMIUM_ARGS, "--no-sandbox"])
-        context = browser.new_context(viewport={"width": 1400, "height": 900}, device_scale_factor=1)
-        blocked: list[str] = []
-        context.route("**/*", lambda route, request: route.continue_()
-                      if (urlparse(request.url).hostname or "") in LOCAL_HOSTS or request.url.startswith("data:")
-                      else (blocked.append(request.url), route.abort())[1])
-        for run in range(runs):
-            page = context.new_page()
+        timing = open_offline_page(browser, width=1400, height=900, device_scale_factor=1)
+        context = timing.context
+        for run in range(runs):  # one context: later runs are warm tabs
+            page = timing if run == 0 else context.new_page()
             sizes: list[int] = []
             page.on("response", lambda response, sizes=sizes: sizes.append(
                 len(response.body())) if "/app/static/" in response.url else None)
             started = time.perf_counter()
-            page.goto(url)
-            frame = page.wait_for_selector(MAP_FRAME, timeout=120_000).content_frame()
-            frame.wait_for_function(PAINTED_JS, timeout=120_000)
+            open_painted(page, url)
             times.append(time.perf_counter() - started)
             if run == 0:
                 asset_bytes = sum(sizes)
             page.close()
+        blocked = list(timing.traffic.blocked)
         for name, (width, height) in SIZES.items():  # a page of its own each: the map opens on a view for its width
-            page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
-            page.route("**/*", lambda route, request: route.continue_()
-                       if (urlparse(request.url).hostname or "") in LOCAL_HOSTS or request.url.startswith("data:")
-                       else (blocked.append(request.url), route.abort())[1])
-            page.goto(url)
-            page.wait_for_selector(MAP_FRAME, timeout=120_000).content_frame().wait_for_function(
-                PAINTED_JS, timeout=120_000)
+            page = open_offline_page(browser, width=width, height=height, device_scale_factor=1)
+            open_painted(page, url)
             page.wait_for_timeout(2500)  # labels placed, chart drawn
             page.screenshot(path=str(out / name))
-            page.close()
+            blocked += page.traffic.blocked
+            page.context.close()
         browser.close()
     if blocked:
         raise SystemExit(f"requests left localhost: {blocked}")
     return times, asset_bytes
+
+
+def open_painted(page, url: str) -> None:
+    """Open ``url`` and wait until Leaflet has drawn the event markers."""
+    page.goto(url)
+    frame = page.wait_for_selector(MAP_FRAME, timeout=120_000).content_frame()
+    frame.wait_for_function(PAINTED_JS, timeout=120_000)
 
 
 def main() -> int:

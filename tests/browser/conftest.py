@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -49,17 +49,22 @@ class Server:
     log: Path
 
 
+# What the tests and benchmarks add to ``streamlit run``: loopback only, no browser, no statistics.
+TEST_ARGS = ("--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false")
+
+
 def start_server(log_dir: Path, *, env: dict[str, str] | None = None, script: str = "dashboard/ui/app.py",
+                 cwd: Path = ROOT, args: Sequence[str] = TEST_ARGS, launcher: Sequence[str] = ("streamlit",),
                  timeout: float = 60.0) -> Server:
-    """``streamlit run <script>`` (the app, unless told) from the project folder, so that its
-    ``.streamlit/config.toml`` applies, on a free port; returns once its health check answers."""
+    """``python -m <launcher> run <script> --server.port P <args>`` (the app, unless told) from ``cwd`` (the project
+    folder by default, so that its ``.streamlit/config.toml`` applies) on a free port; returns once its health check
+    answers. The log is ``log_dir/streamlit-P.log``."""
     port = free_port()
     log = log_dir / f"streamlit-{port}.log"
     with log.open("w") as handle:  # the child keeps its own descriptor
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+            [sys.executable, "-m", *launcher, "run", script, "--server.port", str(port), *args],
+            cwd=cwd, stdout=handle, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -70,8 +75,8 @@ def start_server(log_dir: Path, *, env: dict[str, str] | None = None, script: st
                 if answer.status == 200:
                     return Server(url, process, log)
         except OSError:
-            time.sleep(0.3)
-    process.terminate()
+            time.sleep(0.1)
+    stop_server(Server(url, process, log))
     raise RuntimeError(f"streamlit did not answer within {timeout:g} s: {log.read_text()}")
 
 
@@ -81,6 +86,7 @@ def stop_server(server: Server) -> None:
         server.process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         server.process.kill()
+        server.process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -119,10 +125,10 @@ class Traffic:
     blocked: list[tuple[str, str]] = field(default_factory=list)
 
 
-@pytest.fixture
-def offline_page(browser):
-    """A fresh page whose network ends at localhost: every other request is aborted and recorded."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+def open_offline_page(browser, *, width: int = 1400, height: int = 1000, **options):
+    """A fresh page (in a context of its own, ``page.context``) whose network ends at localhost: every other
+    request is aborted and recorded in ``page.traffic``."""
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
     traffic = Traffic()
 
     def route(route, request):
@@ -137,5 +143,12 @@ def offline_page(browser):
     context.route("**/*", route)
     page = context.new_page()
     page.traffic = traffic
+    return page
+
+
+@pytest.fixture
+def offline_page(browser):
+    """A fresh page whose network ends at localhost: every other request is aborted and recorded."""
+    page = open_offline_page(browser, accept_downloads=True)
     yield page
-    context.close()
+    page.context.close()

@@ -4,12 +4,10 @@ tooltips without ids, the wheel scrolling the page, a click selecting its event,
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 import pytest
 
 from dashboard.maps.mapping import TILE_NOTICE
-from tests.browser.conftest import LOCAL_HOSTS, Traffic
+from tests.browser.conftest import open_offline_page
 from tests.browser.test_map_browser import MAP_FRAME, TIMEOUT_MS, settle
 
 pytestmark = pytest.mark.browser
@@ -44,22 +42,9 @@ BOXES_JS = """() => {
 def sized_page(request, browser):
     """A page of the given viewport whose network ends at localhost (as ``offline_page``)."""
     width, height = VIEWPORTS[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    traffic = Traffic()
-
-    def route(route, req):
-        if req.url.startswith(("data:", "blob:", "about:")) or (urlparse(req.url).hostname or "") in LOCAL_HOSTS:
-            traffic.local.append((req.resource_type, req.url))
-            route.continue_()
-        else:
-            traffic.blocked.append((req.resource_type, req.url))
-            route.abort("internetdisconnected")
-
-    context.route("**/*", route)
-    page = context.new_page()
-    page.traffic = traffic
+    page = open_offline_page(browser, width=width, height=height)
     yield page
-    context.close()
+    page.context.close()
 
 
 def open_map(page, server, query: str = ""):

@@ -13,13 +13,11 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ROOT, free_port
+from tests.browser.conftest import ROOT, Server, start_server, stop_server
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TIMEOUT_MS = 20_000
@@ -38,33 +36,19 @@ def guarded(log: Path, code: str, cwd: Path = ROOT) -> str:
     return done.stdout.strip()
 
 
-def start_guarded(log: Path, server_log: Path) -> tuple[subprocess.Popen, str]:
+def start_guarded(log: Path, log_dir: Path) -> Server:
     """``make run``'s Streamlit command (after ``python -m dashboard assets``, which the tests' static folder has
-    had), nothing added but the port: address, headless mode and usage statistics come from the shipped config."""
-    port = free_port()
-    with server_log.open("w") as handle:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tests.browser.no_outbound", str(log),
-             "run", "dashboard/ui/app.py", "--server.port", str(port)],
-            cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited: {server_log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return process, url
-        except OSError:
-            time.sleep(0.2)
-    process.terminate()
-    raise RuntimeError(f"streamlit did not answer: {server_log.read_text()}")
+    had) under the hook, nothing added but the port: address, headless mode and usage statistics come from the
+    shipped config."""
+    return start_server(log_dir, launcher=("tests.browser.no_outbound", str(log)), args=(),
+                        env={"PYTHONPATH": str(ROOT)}, timeout=30)
 
 
 @pytest.mark.browser
 def test_the_shipped_server_never_connects_outside(offline_page, tmp_path):
-    log, server_log = tmp_path / "destinations.jsonl", tmp_path / "streamlit.log"
-    process, url = start_guarded(log, server_log)
+    log = tmp_path / "destinations.jsonl"
+    server = start_guarded(log, tmp_path)
+    url = server.url
     try:
         offline_page.goto(url, timeout=TIMEOUT_MS)
         frame = offline_page.wait_for_selector(MAP_FRAME, timeout=TIMEOUT_MS).content_frame()
@@ -75,15 +59,14 @@ def test_the_shipped_server_never_connects_outside(offline_page, tmp_path):
         offline_page.keyboard.press("Enter")
         offline_page.wait_for_url("**country=TWN*", timeout=TIMEOUT_MS)  # the run after the filter has ended
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        stop_server(server)
     seen = records(log)
     port = int(url.rsplit(":", 1)[1])
     # The hook was live in the server: it saw the server take its port, on loopback.
     assert {"event": "socket.bind", "host": "127.0.0.1", "port": str(port), "outbound": False} in seen
     assert [r for r in seen if r["outbound"]] == []
-    assert "Did not auto detect external IP" not in server_log.read_text()
-    assert f"URL: http://127.0.0.1:{port}" in server_log.read_text()
+    assert "Did not auto detect external IP" not in server.log.read_text()
+    assert f"URL: http://127.0.0.1:{port}" in server.log.read_text()
     assert offline_page.traffic.blocked == []
 
 
