@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import DashboardError, DatasetError, UnreadableFileError
+from .errors import DashboardError, DatasetError, UnreadableFileError, error_reference
 from .paths import GEOCODE_CACHE_PATH, PLACES_PATH, SEEDS_DIR
 
 __all__ = ["main"]
@@ -53,8 +53,6 @@ def _internal_error(exc: Exception) -> str:
     """Append ``exc``'s traceback to the error log under a fresh reference; return the one line to print."""
     import datetime as dt  # here, not at the top: only a bug needs them
     import traceback
-
-    from .errors import error_reference
 
     reference = error_reference()
     summary = f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:200]

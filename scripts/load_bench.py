@@ -52,6 +52,8 @@ from websockets.exceptions import ConnectionClosed
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from dashboard.maps.assets import MAP_CSS, MAP_JS, asset_links  # noqa: E402
+from dashboard.maps.basemap import served_urls  # noqa: E402
 from tests.browser.conftest import TEST_ARGS, start_server, stop_server  # noqa: E402
 
 APP_SCRIPT = "dashboard/ui/app.py"
@@ -71,10 +73,10 @@ HEALTH_TIMEOUT_S = 90.0
 # 1.67): a load is one rerun_script with no widget state and this context; a Search filter is one rerun_script with
 # all six filter widgets' values, the page hash and the one cacheable hash (the map); nothing else is sent.
 CONTEXT = ContextInfo(timezone="UTC", timezone_offset=0, locale="en-US", is_embedded=False, color_scheme="light")
-MAP_FRAME_FILES = ("component/streamlit_folium.st_folium/index.html", "app/static/leaflet/leaflet.js",
-                   "app/static/jquery/jquery.min.js", "app/static/markercluster/leaflet.markercluster.js",
-                   "app/static/leaflet/leaflet.css", "app/static/markercluster/MarkerCluster.css",
-                   "app/static/markercluster/MarkerCluster.Default.css")
+# What a new map frame fetches: its page, the map's Leaflet files and the base map's outlines and names.
+MAP_FRAME_FILES = ("component/streamlit_folium.st_folium/index.html",
+                   *(url for _, url in asset_links(MAP_JS + MAP_CSS, "app/static/")),
+                   *(url for key, url in served_urls("app/static/").items() if key != "fine_outlines"))
 
 MINIMAL_PAGE = textwrap.dedent("""
     import streamlit as st

@@ -154,7 +154,7 @@ def _empty(extra: list[str] | None = None) -> pd.DataFrame:
 
 def _too_big(name: str, size: int) -> Problem:
     return Problem(name, None, None, f"the file is {size / 2**20:.1f} MiB; the limit is {MAX_BYTES / 2**20:.0f} MiB "
-                   "(convert large datasets to Parquet and use the command line)")
+                   "(serve larger datasets with DASHBOARD_EVENTS)")
 
 
 def _check_rows(rows: int, name: str) -> None:
@@ -174,8 +174,7 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def _read_csv(text: str, name: str) -> pd.DataFrame:
-    csv_header(text, name)
-    try:
+    try:  # its header was checked by read_bytes, on the first line only
         table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL,
                             engine="python" if len(text) < 1_000_000 else "c")
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:

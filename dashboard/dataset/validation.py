@@ -6,6 +6,7 @@ allows, so a large file is validated in seconds, and every problem names its fil
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import unicodedata
@@ -314,16 +315,19 @@ def _quotes(events: pd.DataFrame, file: str, seeds_dir: Path | Mapping[str, str]
 
 def _load_seed(seeds_dir: Path | Mapping[str, str], seed: str, where: str) -> _Seed | str:
     """The seed named ``seed`` ready to search, or the message saying why it cannot be used."""
+    too_long = f"seed file {seed!r} is over {MAX_SEED_CHARS:,} characters long, the limit for one article"
     if isinstance(seeds_dir, Mapping):
         text = seeds_dir.get(seed)
     else:
         path = seeds_dir / seed
-        text = _read_seed(path) if not path.is_file() or path.stat().st_size <= 4 * MAX_SEED_CHARS else "x" * (
-            MAX_SEED_CHARS + 1)  # more bytes than four per character: too long, and not read to say so
+        with contextlib.suppress(OSError):
+            if path.stat().st_size > 4 * MAX_SEED_CHARS:  # more bytes than four a character: not read to say so
+                return too_long
+        text = _read_seed(path)
     if text is None:
         return f"seed file {seed!r} not found in {where}"
     if len(text) > MAX_SEED_CHARS:
-        return f"seed file {seed!r} is over {MAX_SEED_CHARS:,} characters long, the limit for one article"
+        return too_long
     return _Seed(" ".join(text.split()))
 
 

@@ -44,6 +44,7 @@ __all__ = [
     "CITY_MIN_ZOOM",
     "FINE_OUTLINES_ZOOM",
     "LABELS_PATH",
+    "PLACE_LAYER_NAME",
     "SEAS_PATH",
     "WORLD_50M_PATH",
     "Label",
@@ -56,6 +57,8 @@ __all__ = [
     "labels_json",
     "load_labels",
     "place_labels",
+    "place_layer",
+    "place_rows",
     "published_files",
     "sea_labels",
     "served_urls",
@@ -89,6 +92,7 @@ CAPITAL_MIN_ZOOM = 4
 # A read-only install sends the labels inline with every map update: there, towns only shown from zoom 8 on
 # (about 10,000 of them, 300 KB) are left out.
 INLINE_MAX_MIN_ZOOM = 6
+PLACE_LAYER_NAME = "Place names"  # in the layer control, and remembered by maps.controls
 MAX_PLACE_LABELS = 500  # the dataset's most frequent places; more would only be hidden by their neighbours
 COORD_DECIMALS = 3  # ~100 m: a label's point, not a survey
 KM_PER_DEGREE = 111.32
@@ -290,10 +294,9 @@ def published_files() -> dict[str, bytes]:
 def served_urls(asset_base: str) -> dict[str, str]:
     """``outlines``, ``fine_outlines`` and ``labels`` -> their URL under ``asset_base``, with a hash of the content
     as the query, so that a changed file is a new URL and a browser may keep an unchanged one."""
-    urls = {}
-    for (key, name), data in zip(STATIC_NAMES.items(), published_files().values(), strict=True):
-        urls[key] = f"{asset_base}{STATIC_FOLDER}/{name}?v={hashlib.sha256(data).hexdigest()[:12]}"
-    return urls
+    files = published_files()
+    return {key: f"{asset_base}{path}?v={hashlib.sha256(files[path]).hexdigest()[:12]}"
+            for key, path in ((key, f"{STATIC_FOLDER}/{name}") for key, name in STATIC_NAMES.items())}
 
 
 @functools.cache
@@ -321,17 +324,29 @@ class PlaceLabels(MacroElement):
         self.places = [[name, lat, lon] for name, lat, lon in places]
 
 
-def place_labels(events: pd.DataFrame, *, name: str = "Place names") -> FeatureGroup:
-    """A layer naming every place of ``events`` (the most frequent first, at most :data:`MAX_PLACE_LABELS`), for
-    the app to add with the event layers: the base map's label layer draws them before any other label."""
-    group = FeatureGroup(name=name)
-    if not events.empty:
-        counts = events.groupby(["place", "latitude", "longitude"], sort=False).size().reset_index(name="n")
-        counts = counts.sort_values(["n", "place"], ascending=[False, True], kind="stable").head(MAX_PLACE_LABELS)
-        places = [(str(p), round(float(lat), 5), round(float(lon), 5))
-                  for p, lat, lon in counts[["place", "latitude", "longitude"]].itertuples(index=False)]
+def place_rows(events: pd.DataFrame) -> list[tuple[str, float, float]]:
+    """The places of ``events`` as (name, lat, lon), the most frequent first, at most :data:`MAX_PLACE_LABELS`."""
+    if events.empty:
+        return []
+    counts = events.groupby(["place", "latitude", "longitude"], sort=False).size().reset_index(name="n")
+    counts = counts.sort_values(["n", "place"], ascending=[False, True], kind="stable").head(MAX_PLACE_LABELS)
+    return [(str(p), round(float(lat), 5), round(float(lon), 5))
+            for p, lat, lon in counts[["place", "latitude", "longitude"]].itertuples(index=False)]
+
+
+def place_layer(places: list[tuple[str, float, float]]) -> FeatureGroup:
+    """A layer naming ``places`` (:func:`place_rows`), for the app to add with the event layers: the base map's
+    label layer draws them before any other label. A new layer each time: streamlit-folium changes the one it is
+    given."""
+    group = FeatureGroup(name=PLACE_LAYER_NAME)
+    if places:
         PlaceLabels(places).add_to(group)
     return group
+
+
+def place_labels(events: pd.DataFrame) -> FeatureGroup:
+    """:func:`place_layer` of the places of ``events``."""
+    return place_layer(place_rows(events))
 
 
 # ---------------------------------------------------------------- the browser side
@@ -386,17 +401,14 @@ BASEMAP_JS = """
         }
         if (item.kind === "place") {  // beside, above, below, then the corners; never farther out, where a name
             // would read as another marker's (on a phone's zoom-2 view a crowded place may go unnamed)
-            var spots = [];
-            [CLEAR].forEach(function (d) {
-                spots.push([p.x + d, top, p.x + d + w, bottom], [p.x - d - w, top, p.x - d, bottom],
-                           [p.x - w / 2, p.y - d - h, p.x + w / 2, p.y - d],
-                           [p.x - w / 2, p.y + d, p.x + w / 2, p.y + d + h],
-                           [p.x + d / 2, p.y - d - h, p.x + d / 2 + w, p.y - d],
-                           [p.x - d / 2 - w, p.y - d - h, p.x - d / 2, p.y - d],
-                           [p.x + d / 2, p.y + d, p.x + d / 2 + w, p.y + d + h],
-                           [p.x - d / 2 - w, p.y + d, p.x - d / 2, p.y + d + h]);
-            });
-            return spots;
+            var d = CLEAR;
+            return [[p.x + d, top, p.x + d + w, bottom], [p.x - d - w, top, p.x - d, bottom],
+                    [p.x - w / 2, p.y - d - h, p.x + w / 2, p.y - d],
+                    [p.x - w / 2, p.y + d, p.x + w / 2, p.y + d + h],
+                    [p.x + d / 2, p.y - d - h, p.x + d / 2 + w, p.y - d],
+                    [p.x - d / 2 - w, p.y - d - h, p.x - d / 2, p.y - d],
+                    [p.x + d / 2, p.y + d, p.x + d / 2 + w, p.y + d + h],
+                    [p.x - d / 2 - w, p.y + d, p.x - d / 2, p.y + d + h]];
         }
         // Else above, below, right or left of the point, clear of a marker there (a country's or a sea's events
         // sit on its point).

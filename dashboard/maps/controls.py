@@ -26,6 +26,7 @@ import folium
 import pandas as pd
 from folium.template import Template
 
+from .basemap import PLACE_LAYER_NAME
 from .mapping import LEGEND_OPEN_MIN_WIDTH, data_view
 
 __all__ = ["HIDDEN_KEY", "LAYERS", "LAYER_IDS", "LEGEND_ROOM_PX", "VIEW_WIDTHS_PX", "View", "ViewLayerControl",
@@ -43,7 +44,7 @@ LAYER_IDS: dict[str, str] = {
     "Participants of the selected event": "lines",
     "Events": "events",
     "Selected event": "events",
-    "Place names": "places",  # basemap.place_labels
+    PLACE_LAYER_NAME: "places",
 }
 HIDDEN_KEY = "hidden_layers"  # the key of the component value the control sends
 # Map widths (px) a first view is computed for; the browser picks the widest not wider than its map, so the

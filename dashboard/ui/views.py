@@ -16,7 +16,7 @@ from ..maps.mapping import EVENT_COLORS
 if TYPE_CHECKING:  # altair is imported where a chart is made: on a fresh server the map goes out ~0.25 s sooner
     import altair as alt
 
-__all__ = ["TIMELINE_MAX_BARS", "Summary", "code_span", "date_span", "markdown_text", "summarize", "table_view",
+__all__ = ["TIMELINE_MAX_BARS", "Summary", "code_span", "date_span", "summarize", "table_view",
            "timeline_chart"]
 
 
@@ -27,15 +27,6 @@ class Summary:
     countries: int
     first: pd.Timestamp | None
     last: pd.Timestamp | None
-
-
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:&])")
-
-
-def markdown_text(text: object) -> str:
-    """``text`` escaped for Streamlit's Markdown, so that a title, quote or URL parameter shows as it is: no
-    link, image, formula, emoji or HTML can come out of data."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
 
 
 CODE_SPAN_MAX = 300  # characters of data quoted in a message; the rest is in the table or the file
