@@ -614,10 +614,17 @@ function controlBands(container) {
 // A popup as wide as the map allows, no taller than the band between the top and the bottom controls, and
 // panned into that band. The legend folds away while a popup is open, and comes back when it closes.
 function fitPopups(map, o) {
-    var folded = null;
+    var folded = null, quiet = null;  // the marker whose popup is open keeps its tooltip off the popup
+    function hush() { if (quiet) quiet.closeTooltip(); }
     map.on("popupopen", function (e) {
         var legend = map.getContainer().querySelector(".map-legend details[open]");
         if (legend) { legend.open = false; folded = legend; }
+        var source = e.popup._source;
+        if (source && source.getTooltip && source.getTooltip()) {
+            quiet = source;
+            hush();
+            source.on("tooltipopen", hush);
+        }
         var size = map.getSize(), bands = controlBands(map.getContainer()), m = o.margin, p = e.popup.options;
         p.maxWidth = Math.max(120, Math.min(o.popupMaxWidth, size.x - o.popupSideRoom));
         p.minWidth = Math.min(p.minWidth, p.maxWidth);
@@ -628,6 +635,7 @@ function fitPopups(map, o) {
     });
     map.on("popupclose", function () {
         if (folded) { folded.open = true; folded = null; }
+        if (quiet) { quiet.off("tooltipopen", hush); quiet = null; }
     });
 }
 // Tooltips wrap at most half the map's width (they open beside their marker, towards the map's centre), and
