@@ -105,13 +105,15 @@ def read_bytes(data: bytes, name: str) -> pd.DataFrame:
     if data.startswith(b"PAR1"):
         return read_parquet(io.BytesIO(data), name, max_rows=MAX_ROWS, max_bytes=MAX_UNCOMPRESSED_BYTES)
     check_head(data, name)
-    if not data[:SNIFF_BYTES].lstrip().startswith((b"{", b"[", b"\xef\xbb\xbf{", b"\xef\xbb\xbf[")):
+    # JSON or CSV, decided once on the first bytes (a byte-order mark and white space skipped).
+    is_json = data[:SNIFF_BYTES].removeprefix(b"\xef\xbb\xbf").lstrip().startswith((b"{", b"["))
+    if not is_json:
         line = data[:data.find(b"\n") % (len(data) + 1)]  # the first line, or all if there is one
         csv_header(line.decode("utf-8-sig", errors="replace"), name)  # refused before the whole file is decoded
     text = _decode(data, name)
-    if not text.strip():
+    if not text or text.isspace():
         raise UnreadableFileError([Problem(name, None, None, "the file is empty")])
-    if text.lstrip().startswith(("{", "[")):
+    if is_json:
         check_nesting(data, name)
         return _read_geojson(text, name)
     return _read_csv(text, name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import os
 import zipfile
 from pathlib import Path
@@ -234,3 +235,13 @@ def test_validate_reads_places_csv_when_the_table_names_places(tmp_path, capsys)
     places.to_csv(tmp_path / "places.csv", index=False)
     assert main(["validate", str(tmp_path / "events.csv")]) == 1  # the places file beside it is checked
     assert "places.csv, row 1, column 'latitude'" in capsys.readouterr().err
+
+
+def test_geojson_after_a_byte_order_mark_and_space_is_read_as_geojson():
+    """JSON or CSV is decided once: a BOM then white space before the '{' once sent GeoJSON to the CSV header check."""
+    from dashboard.dataset.ingest import read_bytes
+
+    feature = {"type": "Feature", "properties": {"title": "x"}, "geometry": {"type": "Point", "coordinates": [1, 2]}}
+    text = "\ufeff \n" + json.dumps({"type": "FeatureCollection", "features": [feature]})
+    assert read_bytes(text.encode(), "bom.geojson")[["title", "longitude", "latitude"]].values.tolist() == [
+        ["x", "1", "2"]]
