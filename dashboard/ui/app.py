@@ -11,15 +11,11 @@ cannot become a link, an icon or formatting.
 
 from __future__ import annotations
 
-import logging
 import os
 import secrets
-import sys
-from collections.abc import Callable
 from dataclasses import replace
-from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -28,9 +24,8 @@ from streamlit_folium import st_folium
 from dashboard.dataset.export import to_csv, to_geojson
 from dashboard.dataset.loading import load_events
 from dashboard.dataset.schema import event_type_label
-from dashboard.errors import DashboardError, DatasetError, UnreadableFileError, error_reference
+from dashboard.errors import DashboardError, DatasetError
 from dashboard.geography.countries import country_name
-from dashboard.geography.gazetteer import OfflineGazetteer
 from dashboard.maps.assets import PREPARE_COMMAND, AssetSource, serve_assets
 from dashboard.maps.basemap import place_layer, place_rows
 from dashboard.maps.controls import HIDDEN_KEY, LAYERS, View, ViewLayerControl, first_views
@@ -45,7 +40,8 @@ from dashboard.maps.mapping import (
     map_context,
     outline_json,
 )
-from dashboard.paths import EVENTS_PATH, PLACES_PATH, SEEDS_DIR, STATIC_DIR
+from dashboard.paths import EVENTS_PATH, PLACES_PATH, STATIC_DIR
+from dashboard.ui.runtime import LOG, gazetteer, guarded, log_to_stderr
 from dashboard.ui.state import (
     MAX_TEXT_LENGTH,
     FilterOptions,
@@ -57,64 +53,15 @@ from dashboard.ui.state import (
     state_from_widgets,
     state_to_params,
 )
+from dashboard.ui.upload import choose_dataset
 from dashboard.ui.views import Summary, code_span, date_span, summarize, table_view, timeline_chart
-
-if TYPE_CHECKING:
-    from dashboard.dataset.ingest import Ingested
 
 EAGER_DOWNLOAD_ROWS = 200  # ~40 ms for both files
 VIEW_CACHE_ENTRIES = 64  # filtered views (rows, downloads, timeline) kept for every session to share
 TABLE_MAX_ROWS = 2_000  # more rows would send megabytes on every rerun; the downloads hold them all
 # Another dataset to serve instead of the bundled one (events CSV or Parquet, places.csv and seeds/ beside it).
 EVENTS_ENV = "DASHBOARD_EVENTS"
-LOG = logging.getLogger("dashboard.ui")
 WIDGET_KEYS = ("dates", "countries", "types", "sources", "text")  # the filters' session_state keys
-
-
-class _StderrHandler(logging.StreamHandler):
-    """Writes to whatever ``sys.stderr`` is when a record comes (as logging's last-resort handler does), not to
-    the stream of the moment it was made, which a test runner may have closed since."""
-
-    @property
-    def stream(self) -> Any:
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, _: Any) -> None:
-        pass
-
-
-def _log_to_stderr() -> None:
-    """The server log gets our records with time and level; Streamlit configures only its own loggers."""
-    logger = logging.getLogger("dashboard")
-    if not logger.handlers:  # the script runs again on every rerun: one handler per process
-        handler = _StderrHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
-
-
-def _internal_error(exc: Exception) -> None:
-    """A bug: its traceback to the server log, and to the user only a reference to it."""
-    reference = error_reference()
-    LOG.error("internal error, reference %s", reference, exc_info=exc)
-    st.error(f"Something went wrong on our side, sorry. Please tell the operator the reference **{reference}**: "
-             "the details are in the server's log.")
-
-
-def _guarded(function: Callable[..., None]) -> Callable[..., None]:
-    """``function`` with any unexpected exception turned into :func:`_internal_error`. ``st.stop()`` and
-    ``st.rerun()`` raise ``StopException`` and ``RerunException``, which derive from ``BaseException`` (not
-    ``Exception``) precisely so that they pass through handlers like this one."""
-
-    @wraps(function)
-    def guarded(*args: Any, **kwargs: Any) -> None:
-        try:
-            function(*args, **kwargs)
-        except Exception as exc:
-            _internal_error(exc)
-
-    return guarded
 
 
 @st.cache_resource(show_spinner=False)
@@ -154,25 +101,10 @@ def _view(dataset: str, _events: pd.DataFrame) -> tuple[tuple[int, View], ...]:
     return first_views(_events)
 
 
-@st.cache_resource(show_spinner="Checking the uploaded table…", max_entries=4)
-def _ingest(key: str, name: str, _data: bytes, _seeds: tuple[tuple[str, str], ...]) -> Ingested:
-    """An uploaded table, checked against the bundled seed articles and those uploaded with it. ``key`` names
-    the upload (Streamlit's file ids), so the bytes are not hashed again on every rerun."""
-    from dashboard.dataset.ingest import ingest_bytes  # only for uploads: kept off a fresh server's first page
-
-    texts = {path.name: path.read_text(encoding="utf-8") for path in SEEDS_DIR.glob("*.txt")}
-    return ingest_bytes(_data, name, seeds={**texts, **dict(_seeds)}, gazetteer=_gazetteer())
-
-
-@st.cache_resource(show_spinner=False)
-def _gazetteer() -> OfflineGazetteer:
-    return OfflineGazetteer()  # its city index takes a second to build: once per process
-
-
 @st.cache_resource(show_spinner=False)
 def _map_context() -> MapContext:
     """Outlines, capitals and country sizes, with the map files where this install can serve them from."""
-    context, base = map_context(_gazetteer()), _static_assets().base
+    context, base = map_context(gazetteer()), _static_assets().base
     return context if base in (None, context.asset_base) else replace(context, asset_base=base)
 
 
@@ -198,61 +130,6 @@ def _places(view: str, _filtered: pd.DataFrame) -> list[tuple[str, float, float]
 def _summary(view: str, _filtered: pd.DataFrame) -> Summary:
     """The headline figures of one view (~50 ms at 200,000 events), not redone on a click."""
     return summarize(_filtered)
-
-
-def _dataset(bundled: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """The dataset to show: an uploaded table's valid rows, or the bundled data; and its name."""
-    side = st.sidebar
-    side.header("Dataset")
-    files = side.file_uploader(
-        "Your own table", type=["csv", "geojson", "json", "parquet", "txt"], accept_multiple_files=True,
-        key=f"upload-{st.session_state.get('uploads', 0)}",
-        help="One table in the dataset's format — such as a CSV or GeoJSON downloaded here — with the seed "
-             "articles (.txt) its quotes come from, unless they are bundled. Invalid rows are listed and left out. "
-             "At most 100 MiB and 200,000 rows (the 105MB shown counts 10⁶ bytes a MB: it is 100 MiB).")
-    tables = [f for f in files or [] if not f.name.lower().endswith(".txt")]
-    if not tables:
-        return bundled, "the bundled dataset"
-    side.button("Use the bundled dataset", on_click=_next_upload, width="stretch")
-    if len(tables) > 1:
-        st.error("Upload one table at a time (with any number of seed .txt files); showing the bundled dataset.")
-        return bundled, "the bundled dataset"
-    table = tables[0]
-    seeds = tuple(sorted((f.name, f.getvalue().decode("utf-8", errors="replace")) for f in files
-                         if f.name.lower().endswith(".txt")))
-    try:
-        key = " ".join(f.file_id for f in files)
-        result = _ingest(key, table.name, table.getvalue(), seeds)
-    except UnreadableFileError as exc:
-        st.error(f"{code_span(table.name)} could not be read: {code_span(exc.problems[0].message)}. "
-                 "Showing the bundled dataset.")
-        return bundled, "the bundled dataset"
-    _report(result, table.name)
-    return result.events, f"{table.name} {key}"
-
-
-@_guarded  # callbacks run before the script, outside main's guard
-def _next_upload() -> None:
-    """A new key for the uploader: Streamlit then draws an empty one, and the bundled dataset is shown."""
-    st.session_state["uploads"] = st.session_state.get("uploads", 0) + 1
-
-
-def _report(result: Ingested, name: str) -> None:
-    name = code_span(name)
-    if result.valid:
-        st.success(f"{name}: all {result.rows} rows are valid.")
-        return
-    if any(p.row is None for p in result.problems):
-        st.warning(f"{name}: the file as a whole has a problem, so none of its {result.rows} rows can be used.")
-    else:
-        left_out = len(result.rows_left_out)
-        rest = "none is shown" if left_out == result.rows else "the others are shown"
-        st.warning(f"{name}: {len(result.problems)} problem(s); {left_out} of {result.rows} rows left out, {rest}.")
-    with st.expander("Problems in the uploaded table", expanded=len(result.events) == 0):
-        st.dataframe(pd.DataFrame([{"file": p.file, "row": "whole file" if p.row is None else str(p.row),
-                                    "column": p.column or "", "problem": p.message} for p in result.problems]),
-                     hide_index=True, width="stretch",
-                     column_config={"problem": st.column_config.TextColumn(width="large")})
 
 
 def _init_from_url(options: FilterOptions, dataset: str) -> None:
@@ -294,7 +171,7 @@ def _repair_widgets(options: FilterOptions) -> None:
             st.session_state[key] = wanted[key]
 
 
-@_guarded
+@guarded
 def _reset(options: FilterOptions) -> None:
     _set_widgets(FilterState.default(options))
     st.session_state.update(event=None, notices=[])
@@ -359,7 +236,7 @@ def _remember_hidden_layers() -> None:
         st.session_state[HIDDEN_KEY] = reported
 
 
-@_guarded
+@guarded
 def _on_map_click() -> None:
     """Select the clicked event before the rerun starts, so the run draws it selected at once."""
     tooltip = (st.session_state.get("map") or {}).get("last_object_clicked_tooltip") or ""
@@ -438,7 +315,7 @@ def main() -> None:
     st.title("News events map")
     st.caption("Every point cites its sentence. Hollow rings and dashed circles mark places known only to a "
                "region, country or sea.")
-    events, dataset = _dataset(events)
+    events, dataset = choose_dataset(events)
     key = f"{dataset} {files}"  # the dataset shown: its options, views and first view are computed once
     options = _options(key, events)
     _init_from_url(options, dataset)
@@ -465,5 +342,5 @@ def main() -> None:
                                **hidden_to_params(st.session_state.get(HIDDEN_KEY, ()), LAYERS)})
 
 
-_log_to_stderr()
-_guarded(main)()
+log_to_stderr()
+guarded(main)()
