@@ -11,6 +11,7 @@ cannot become a link, an icon or formatting.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from dataclasses import replace
@@ -53,8 +54,18 @@ from dashboard.ui.state import (
     state_from_widgets,
     state_to_params,
 )
+from dashboard.ui.timeline import (
+    TIMELINE_BRUSH,
+    TIMELINE_HELP,
+    TIMELINE_LEGEND,
+    TIMELINE_VIEWPORT_PX,
+    brushed_dates,
+    picked_event,
+    timeline_chart,
+    timeline_height,
+)
 from dashboard.ui.upload import choose_dataset
-from dashboard.ui.views import Summary, code_span, date_span, summarize, table_view, timeline_chart
+from dashboard.ui.views import Summary, code_span, date_span, summarize, table_view
 
 EAGER_DOWNLOAD_ROWS = 200  # ~40 ms for both files
 VIEW_CACHE_ENTRIES = 64  # filtered views (rows, downloads, timeline) kept for every session to share
@@ -62,6 +73,15 @@ TABLE_MAX_ROWS = 2_000  # more rows would send megabytes on every rerun; the dow
 # Another dataset to serve instead of the bundled one (events CSV or Parquet, places.csv and seeds/ beside it).
 EVENTS_ENV = "DASHBOARD_EVENTS"
 WIDGET_KEYS = ("dates", "countries", "types", "sources", "text")  # the filters' session_state keys
+# On a phone (Streamlit's layout turns narrow below 640 px) the title and the headline figures take less room,
+# so the map starts in the first screen.
+NARROW_CSS = """<style>
+@media (max-width: 640px) {
+  .block-container h1 { font-size: 1.9rem; padding-top: 0; }
+  .st-key-headline [data-testid="stMetricValue"] { font-size: 1.35rem; }
+  .st-key-headline { row-gap: 0.25rem; }
+}
+</style>"""
 
 
 @st.cache_resource(show_spinner=False)
@@ -138,15 +158,19 @@ def _init_from_url(options: FilterOptions, dataset: str) -> None:
         return
     params = {key: st.query_params.get_all(key) for key in st.query_params}
     state, notices = state_from_params(params, options)
+    reset = None
     if "initialised" in st.session_state:  # another dataset: its values, not the URL's, which were the last one's
         state, notices = FilterState.default(options), []
+        if any(st.session_state.get(key) != value for key, value in st.session_state.get("defaults", {}).items()):
+            reset = "The filters were reset for the new dataset."
     else:  # the layers the reader hides are the same for any dataset: the URL's, once per session
         hidden, layer_notices = hidden_from_params(params, LAYERS)
         st.session_state.update({HIDDEN_KEY: hidden, "layers_from_url": hidden,
                                  "layers_memory": f"news-map-hidden-layers-{secrets.token_hex(8)}"})
         notices += layer_notices
     _set_widgets(state)
-    st.session_state.update(initialised=dataset, notices=notices, event=state.event)
+    st.session_state.update(initialised=dataset, notices=notices, event=state.event, reset_notice=reset,
+                            defaults=_widget_values(FilterState.default(options)))
 
 
 def _set_widgets(state: FilterState) -> None:
@@ -174,7 +198,7 @@ def _repair_widgets(options: FilterOptions) -> None:
 @guarded
 def _reset(options: FilterOptions) -> None:
     _set_widgets(FilterState.default(options))
-    st.session_state.update(event=None, notices=[])
+    st.session_state.update(event=None, notices=[], reset_notice=None)
 
 
 def _sidebar(options: FilterOptions) -> FilterState:
@@ -184,6 +208,7 @@ def _sidebar(options: FilterOptions) -> FilterState:
     if options.date_min < options.date_max:
         side.slider("Dates", min_value=options.date_min, max_value=options.date_max, key="dates",
                     format="YYYY-MM-DD", help="Shows events whose dates overlap this range, ends included.")
+        _date_inputs(options)
     else:  # a slider needs a range; one day (or no event at all) has none
         side.caption(f"Dates: {options.date_min:%Y-%m-%d}" if len(options.event_ids) else "Dates: no events")
     side.multiselect("Countries", options.countries, key="countries", format_func=lambda c: country_name(c),
@@ -198,12 +223,38 @@ def _sidebar(options: FilterOptions) -> FilterState:
     return state_from_widgets(st.session_state, options)
 
 
+def _date_inputs(options: FilterOptions) -> None:
+    """Two date fields under the slider, to type a range to the day (the slider moves a week a pixel on a
+    five-year dataset). They show the slider's range; a typed date moves it."""
+    st.session_state["date_from"], st.session_state["date_to"] = st.session_state["dates"]
+    left, right = st.sidebar.columns(2)
+    for column, key, label in ((left, "date_from", "From"), (right, "date_to", "To")):
+        column.date_input(label, key=key, min_value=options.date_min, max_value=options.date_max,
+                          format="YYYY-MM-DD", on_change=_typed_date, args=(key,))
+
+
+@guarded
+def _typed_date(key: str) -> None:
+    """A typed date moves its end of the range; the other end follows if the range would turn inside out. A
+    cleared field changes nothing (the next run shows the range again)."""
+    start, end = st.session_state["dates"]
+    typed = st.session_state.get(key)
+    if not isinstance(typed, dt.date):
+        return
+    if key == "date_from":
+        start, end = typed, max(end, typed)
+    else:
+        start, end = min(start, typed), typed
+    st.session_state["dates"] = (start, end)
+
+
 def _headline(summary: Summary) -> None:
-    cols = st.columns([1, 1, 1, 3])
-    cols[0].metric("Events", f"{summary.events:,}")
-    cols[1].metric("Places", f"{summary.places:,}")
-    cols[2].metric("Countries", f"{summary.countries:,}")
-    cols[3].metric("Date span", date_span(summary.first, summary.last))
+    """The four figures side by side, wrapping on a narrow page (a phone): the map stays in its first screen."""
+    with st.container(horizontal=True, gap="large", key="headline"):
+        st.metric("Events", f"{summary.events:,}", width="content")
+        st.metric("Places", f"{summary.places:,}", width="content")
+        st.metric("Countries", f"{summary.countries:,}", width="content")
+        st.metric("Date span", date_span(summary.first, summary.last), width="content")
 
 
 def _map(filtered: pd.DataFrame, places: list[tuple[str, float, float]], context: MapContext,
@@ -255,18 +306,33 @@ def _table(filtered: pd.DataFrame, selected: str | None) -> None:
     if not picked.empty:
         row = picked.iloc[0]
         with st.container(border=True):  # st.text: a title or quote is shown as it is, links and all
-            st.markdown("**Selected on the map**")
+            st.markdown("**Selected event**")
             st.text(f"{row['title']} — “{row['quote']}” ({row['seed']})")
         styled = view.style.apply(
             lambda r: ["background-color: #fff3bf" if r["ID"] == selected else "" for _ in r], axis=1)
     else:
         styled = view
     height = min(38 + 35 * len(view), 640)  # every row visible up to a screenful
-    st.dataframe(styled, hide_index=True, width="stretch", height=height, column_config={
+    # A click on a row selects its event (the map opens it). The highlight is ours, not the widget's: a table of
+    # its own for each selection starts with no row ticked, so a click on another row, or the same one after the
+    # map chose another event, is always a change.
+    key = f"table-{selected or ''}"
+    st.session_state["table"] = (key, list(view["ID"]))
+    st.dataframe(styled, hide_index=True, width="stretch", height=height, key=key, on_select=_on_table_select,
+                 selection_mode="single-row", column_config={
         "Start": st.column_config.DateColumn(format="D MMM YYYY"),
         "End": st.column_config.DateColumn(format="D MMM YYYY"),
         "Quote": st.column_config.TextColumn(width="large"),
     })
+
+
+@guarded
+def _on_table_select() -> None:
+    """Select the event of the clicked row, before the rerun starts."""
+    key, ids = st.session_state.get("table", (None, []))
+    rows = getattr(st.session_state.get(key), "selection", {}).get("rows", []) if key else []
+    if rows and isinstance(rows[0], int) and 0 <= rows[0] < len(ids):
+        st.session_state["event"] = ids[rows[0]]
 
 
 def _downloads(view: str, filtered: pd.DataFrame) -> None:
@@ -288,10 +354,36 @@ def _exports(view: str, _filtered: pd.DataFrame) -> tuple[str, str]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
-def _timeline(view: str, _filtered: pd.DataFrame) -> dict[str, Any]:
-    """The timeline's Vega-Lite spec for one view, made once: building and serialising the chart is about a
-    seventh of a filter change's CPU."""
-    return timeline_chart(_filtered).to_dict(validate=False)  # our own chart: schema validation is half its cost
+def _timeline(view: str, _filtered: pd.DataFrame, _state: FilterState) -> dict[str, Any]:
+    """The timeline's Vega-Lite spec for one view (its axis spans the date filter), made once per view."""
+    return timeline_chart(_filtered, start=_state.start, end=_state.end)
+
+
+def _timeline_section(view: str, filtered: pd.DataFrame, state: FilterState) -> None:
+    """The timeline, in a scrolling box when it is taller than a screenful. Dragging across it sets the dates
+    and a click on an event selects it (see :func:`_on_timeline_select`)."""
+    st.subheader("Timeline")
+    tall = timeline_height(len(filtered)) > TIMELINE_VIEWPORT_PX
+    with st.container(height=TIMELINE_VIEWPORT_PX) if tall else st.container():
+        st.vega_lite_chart(_timeline(view, filtered, state), width="stretch", key="timeline",
+                           on_select=_on_timeline_select)
+    st.caption(f"{TIMELINE_LEGEND} {TIMELINE_HELP}")
+
+
+@guarded
+def _on_timeline_select() -> None:
+    """A drag sets the date filter (the slider follows); a click selects the event. Runs before the rerun, so
+    the sidebar is drawn with the new dates."""
+    selection = getattr(st.session_state.get("timeline"), "selection", None) or {}
+    if TIMELINE_BRUSH in selection and (days := brushed_dates(selection)):
+        options, (start, end) = st.session_state.get("options"), days
+        if options is not None:  # inside the data's span, as the slider's range must be
+            start, end = max(start, options.date_min), min(end, options.date_max)
+        if start <= end:
+            st.session_state["dates"] = (start, end)
+    options = st.session_state.get("options")
+    if event := picked_event(selection, options.event_ids if options is not None else frozenset()):
+        st.session_state["event"] = event
 
 
 def _view_key(dataset: str, state: FilterState) -> str:
@@ -312,13 +404,17 @@ def main() -> None:
     except (DashboardError, OSError) as exc:
         st.error(f"The dataset could not be loaded: {code_span(exc)}")
         st.stop()
+    st.html(NARROW_CSS)
     st.title("News events map")
     st.caption("Every point cites its sentence. Hollow rings and dashed circles mark places known only to a "
                "region, country or sea.")
     events, dataset = choose_dataset(events)
     key = f"{dataset} {files}"  # the dataset shown: its options, views and first view are computed once
     options = _options(key, events)
+    st.session_state["options"] = options  # for the callbacks, which run before the next run computes it
     _init_from_url(options, dataset)
+    if reset := st.session_state.get("reset_notice"):
+        st.info(reset)
     for notice in st.session_state.get("notices", []):
         st.warning(f"Ignored in the URL: {code_span(notice)}")
     state = _sidebar(options)
@@ -333,8 +429,7 @@ def main() -> None:
     if filtered.empty:
         st.info("No events match these filters.")
     else:
-        st.subheader("Timeline")
-        st.vega_lite_chart(_timeline(view, filtered), width="stretch")
+        _timeline_section(view, filtered, state)
         st.subheader("Events")
         _table(filtered, state.event)
     _downloads(view, filtered)

@@ -1,23 +1,19 @@
-"""Readable views of the events for people: the table as shown, headline figures, the timeline chart."""
+"""Readable views of the events for people: the table as shown, headline figures, data quoted in messages.
+
+The timeline chart is in :mod:`dashboard.ui.timeline`."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..dataset.filters import countries_involved
 from ..dataset.schema import LocationPrecision, event_type_label
 from ..geography.countries import country_name
-from ..maps.mapping import EVENT_COLORS
 
-if TYPE_CHECKING:  # altair is imported where a chart is made: on a fresh server the map goes out ~0.25 s sooner
-    import altair as alt
-
-__all__ = ["TIMELINE_MAX_BARS", "Summary", "code_span", "date_span", "summarize", "table_view",
-           "timeline_chart"]
+__all__ = ["Summary", "code_span", "date_span", "summarize", "table_view"]
 
 
 @dataclass(frozen=True)
@@ -82,65 +78,3 @@ def table_view(events: pd.DataFrame) -> pd.DataFrame:
         "Seed": events["seed"],
         "ID": events["event_id"],
     }, index=events.index)
-
-
-TIMELINE_MAX_BARS = 300  # beyond this a bar per event is unreadable (and slow): count events per month instead
-
-
-def timeline_chart(events: pd.DataFrame) -> alt.LayerChart | alt.Chart:
-    """One bar per event from its start to the end of its last day, coloured as on the map; for many events,
-    the number of events starting each month, by type."""
-    import altair as alt
-
-    if len(events) > TIMELINE_MAX_BARS:
-        return _monthly_chart(events)
-    # One row per event: two events with the same title get their ids, or the chart would draw them as one.
-    twins = events["title"].duplicated(keep=False)
-    data = pd.DataFrame({
-        "title": events["title"].where(~twins, events["title"] + " [" + events["event_id"] + "]"),
-        "type": events["event_type"].map(event_type_label),
-        "start": events["start_date"],
-        "end": events["end_date"] + pd.Timedelta(days=1),  # the end day is included
-        "precision": events["date_precision"],
-        "basis": events["date_basis"],
-        "id": events["event_id"],
-    })
-    base = alt.Chart(data).encode(
-        y=alt.Y("title:N", sort=alt.EncodingSortField("start", order="ascending"), title=None,
-                axis=alt.Axis(labelLimit=360)),
-        color=_type_colors(),
-        tooltip=[alt.Tooltip("title:N", title="Event"), alt.Tooltip("start:T", title="Start"),
-                 alt.Tooltip("end:T", title="Until"), alt.Tooltip("precision:N", title="Known to the"),
-                 alt.Tooltip("basis:N", title="Date from"), alt.Tooltip("id:N", title="ID")],
-    )
-    spans = base.mark_bar(height=10, cornerRadius=2, opacity=0.8).encode(
-        x=alt.X("start:T", title=None, axis=alt.Axis(format="%b %Y")), x2="end:T")
-    # A dot at the start keeps one-day events visible on an axis years long.
-    starts = base.mark_point(filled=True, size=50, opacity=1).encode(x="start:T")
-    return (spans + starts).properties(height=max(80, 24 * len(data)))
-
-
-def _monthly_chart(events: pd.DataFrame) -> alt.Chart:
-    import altair as alt
-
-    months = events["start_date"].to_numpy().astype("datetime64[M]")  # numpy: 10x faster than to_period
-    counts = (pd.DataFrame({"month": months, "type": events["event_type"].to_numpy()})
-              .value_counts().rename("events").reset_index())
-    counts["type"] = counts["type"].map(event_type_label)
-    return (
-        alt.Chart(counts, title=f"{len(events):,} events by the month they start")
-        .mark_bar()
-        .encode(x=alt.X("yearmonth(month):T", title=None), y=alt.Y("events:Q", title="events", stack=True),
-                color=_type_colors(),
-                tooltip=[alt.Tooltip("yearmonth(month):T", title="Month"), alt.Tooltip("type:N", title="Type"),
-                         alt.Tooltip("events:Q", title="Events", format=",")])
-        .properties(height=220)
-    )
-
-
-def _type_colors() -> alt.Color:
-    """Event types coloured as on the map."""
-    import altair as alt
-
-    kinds = [event_type_label(k) for k in EVENT_COLORS]
-    return alt.Color("type:N", title="Event type", scale=alt.Scale(domain=kinds, range=list(EVENT_COLORS.values())))

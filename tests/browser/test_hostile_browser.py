@@ -110,7 +110,7 @@ def hostile_title_server(tmp_path_factory):
 
 def test_a_selected_title_with_links_and_icons_is_text(offline_page, hostile_title_server):
     open_app(offline_page, hostile_title_server, "?event=kyiv-offensive-2022")
-    offline_page.get_by_text("Selected on the map").wait_for(timeout=TIMEOUT_MS)
+    offline_page.get_by_text("Selected event").wait_for(timeout=TIMEOUT_MS)
     assert_clean(offline_page)
     assert HOSTILE_TITLE in offline_page.locator('[data-testid="stText"]').all_inner_texts()[0]
     assert_text_only(offline_page)

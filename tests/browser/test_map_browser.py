@@ -140,7 +140,7 @@ def test_clicking_a_marker_selects_its_row(offline_page, server):
     }""")
     box = handle.bounding_box()
     offline_page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
-    offline_page.get_by_text("Selected on the map").wait_for(timeout=TIMEOUT_MS)
+    offline_page.get_by_text("Selected event").wait_for(timeout=TIMEOUT_MS)
     assert frame.locator(".leaflet-popup-content").inner_text().startswith("Russian troops from Belarus")
     offline_page.wait_for_url("**event=kyiv-offensive-2022*", timeout=TIMEOUT_MS)  # set at the end of the run
     assert frame.locator(".leaflet-popup-content").count() == 1  # the rerun left the open popup alone

@@ -143,7 +143,7 @@ def test_clicking_a_marker_selects_its_event(sized_page, server):
     target = next(m for m in frame.evaluate(MARKERS_JS) if m["id"] == "pelosi-taipei-visit")
     box = handle.bounding_box()
     sized_page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
-    sized_page.get_by_text("Selected on the map").wait_for(timeout=TIMEOUT_MS)
+    sized_page.get_by_text("Selected event").wait_for(timeout=TIMEOUT_MS)
     sized_page.wait_for_url("**event=pelosi-taipei-visit*", timeout=TIMEOUT_MS)
     assert frame.locator(".leaflet-popup-content").inner_text().startswith("Nancy Pelosi")
 

@@ -204,3 +204,26 @@ def test_a_shared_url_hides_its_layers():
     at.run()
     assert control_arguments(component_args(at))[1] == ["extent"] and at.query_params["hide"] in ("extent", ["extent"])
     assert "unknown 'hide' value(s) ignored: 'nonsense'" in " ".join(w.value for w in at.warning)
+
+
+def test_typed_dates_move_the_slider_and_the_table(app, events):
+    app.date_input(key="date_from").set_value(dt.date(2022, 8, 1)).run()
+    assert app.slider(key="dates").value == (dt.date(2022, 8, 1), events["end_date"].max().date())
+    app.date_input(key="date_to").set_value(dt.date(2022, 8, 31)).run()
+    assert app.slider(key="dates").value == (dt.date(2022, 8, 1), dt.date(2022, 8, 31))
+    expected = filter_events(events, start="2022-08-01", end="2022-08-31")
+    assert sorted(table_ids(app)) == sorted(expected["event_id"])
+    assert (app.query_params["from"], app.query_params["to"]) == ("2022-08-01", "2022-08-31")
+
+
+def test_a_typed_date_past_the_other_end_moves_both(app):
+    app.date_input(key="date_to").set_value(dt.date(2022, 8, 31)).run()
+    app.date_input(key="date_from").set_value(dt.date(2022, 9, 2)).run()
+    assert app.slider(key="dates").value == (dt.date(2022, 9, 2), dt.date(2022, 9, 2))
+    assert app.date_input(key="date_to").value == dt.date(2022, 9, 2)
+
+
+def test_the_slider_moves_the_typed_dates(app):
+    app.slider(key="dates").set_value((dt.date(2022, 1, 1), dt.date(2022, 6, 30))).run()
+    assert (app.date_input(key="date_from").value, app.date_input(key="date_to").value) == \
+        (dt.date(2022, 1, 1), dt.date(2022, 6, 30))

@@ -1,4 +1,4 @@
-"""Views for people: headline figures, the table as shown, and the timeline whose bars include their last day."""
+"""Views for people: headline figures, the table as shown, data quoted in messages (the timeline: test_timeline)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ import pytest
 
 from dashboard.dataset.filters import filter_events
 from dashboard.dataset.loading import load_events
-from dashboard.dataset.schema import event_type_label
-from dashboard.maps.mapping import EVENT_COLORS
-from dashboard.ui.views import CODE_SPAN_MAX, Summary, code_span, summarize, table_view, timeline_chart
+from dashboard.ui.views import CODE_SPAN_MAX, Summary, code_span, summarize, table_view
 
 
 @pytest.fixture(scope="module")
@@ -100,48 +98,6 @@ def test_table_shows_no_country_codes_and_plain_dates(events):
 def test_table_of_no_events(events):
     table = table_view(events.iloc[0:0])
     assert table.empty and "Participants" in table.columns
-
-
-# ---------------------------------------------------------------- timeline_chart
-
-
-def chart_records(spec: dict) -> list[dict]:
-    (records,) = spec["datasets"].values()
-    return records
-
-
-def test_timeline_bars_run_to_the_end_of_the_last_day(events):
-    spec = timeline_chart(events).to_dict()
-    (bars,) = [layer for layer in spec["layer"] if layer["mark"]["type"] == "bar"]
-    assert bars["encoding"]["x"]["field"] == "start" and bars["encoding"]["x2"]["field"] == "end"
-    records = chart_records(spec)
-    assert [r["id"] for r in records] == list(events["event_id"])
-    for record, row in zip(records, events.itertuples(index=False), strict=True):
-        assert pd.Timestamp(record["start"]) == row.start_date
-        assert pd.Timestamp(record["end"]) == row.end_date + pd.Timedelta(days=1)  # a one-day event has width
-
-
-def test_timeline_marks_starts_and_uses_the_map_colours(events):
-    spec = timeline_chart(events).to_dict()
-    (points,) = [layer for layer in spec["layer"] if layer["mark"]["type"] == "point"]
-    assert points["encoding"]["x"]["field"] == "start"
-    scale = spec["layer"][0]["encoding"]["color"]["scale"]
-    assert scale == {"domain": [event_type_label(k) for k in EVENT_COLORS], "range": list(EVENT_COLORS.values())}
-    assert spec["height"] == 24 * len(events)
-
-
-def test_timeline_of_no_events(events):
-    spec = timeline_chart(events.iloc[0:0]).to_dict()
-    assert chart_records(spec) == [] and spec["height"] == 80
-
-
-def test_events_with_the_same_title_keep_a_row_each_in_the_timeline():
-    from dashboard.dataset.loading import load_events
-
-    events = load_events().head(3).assign(title="Drills")
-    rows = timeline_chart(events).to_dict()["datasets"]
-    titles = {row["title"] for dataset in rows.values() for row in dataset}
-    assert titles == {f"Drills [{event_id}]" for event_id in events["event_id"]}
 
 
 # ---------------------------------------------------------------- data quoted in messages

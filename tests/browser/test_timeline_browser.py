@@ -1,0 +1,141 @@
+"""The timeline, the table and the map as one instrument, in a real Chromium with the network cut at localhost, at a
+wide and a phone-sized page: the timeline names every event it draws and never repeats a tick, draws a date known
+only to the year unlike a known span, and a drag across it sets the date filter; a click on a timeline row or a
+table row selects the event; on a phone the map starts in the first screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from dashboard.dataset.filters import filter_events
+from dashboard.dataset.loading import load_events
+from tests.browser.test_map_browser import MAP_FRAME, TIMEOUT_MS, open_app, settle
+
+pytestmark = pytest.mark.browser
+
+CHART = ".vega-embed svg"
+# The event titles drawn in the timeline's rows, with their boxes.
+TITLES_JS = """() => [...document.querySelectorAll('.vega-embed svg g.mark-text.role-mark text')].map(t => {
+    const r = t.getBoundingClientRect();
+    return {text: t.textContent, label: t.getAttribute('aria-label') || '', width: r.width};
+})"""
+TICKS_JS = "() => [...document.querySelectorAll('.vega-embed svg g.role-axis-label text')].map(t => t.textContent)"
+# Every span mark's look: an event known to the day and one known only to the year must differ.
+SPANS_JS = """() => [...document.querySelectorAll('.vega-embed svg g.mark-rect.role-mark path[aria-label]')].map(p =>
+    ({label: p.getAttribute('aria-label'), look: [p.getAttribute('fill-opacity'), p.getAttribute('stroke-dasharray'),
+                                                  p.getAttribute('opacity')].join('|')}))"""
+
+
+@pytest.fixture(scope="module")
+def events():
+    return load_events()
+
+
+def url_params(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def chart(page):
+    settle(page)
+    handle = page.wait_for_selector(CHART, timeout=TIMEOUT_MS)
+    handle.scroll_into_view_if_needed()
+    return handle
+
+
+@pytest.mark.parametrize("width", [1400, 420])
+def test_august_2022_has_a_title_for_every_event_and_no_repeated_tick(offline_page, server, events, width):
+    offline_page.set_viewport_size({"width": width, "height": 900})
+    open_app(offline_page, server, "?from=2022-08-01&to=2022-08-31")
+    chart(offline_page)
+    expected = filter_events(events, start="2022-08-01", end="2022-08-31")
+    titles = offline_page.evaluate(TITLES_JS)
+    assert len(titles) == len(expected) == 7
+    for title in titles:  # each drawn, readable, and the start of its event's title (cut with "…" to fit)
+        full = next(t for t in expected["title"] if f"title: {t};" in title["label"])
+        assert title["width"] > 40 and full.startswith(title["text"].removesuffix("…")), title
+    ticks = offline_page.evaluate(TICKS_JS)
+    assert len(ticks) >= 3 and len(set(ticks)) == len(ticks), ticks
+    assert offline_page.traffic.blocked == []
+
+
+def test_a_date_known_only_to_the_year_is_drawn_unlike_a_known_span(offline_page, server, events):
+    open_app(offline_page, server)
+    chart(offline_page)
+    spans = offline_page.evaluate(SPANS_JS)
+    year = events.loc[events["date_precision"] == "year", "title"].iloc[0]
+    day = events.loc[(events["date_precision"] == "day") & (events["end_date"] > events["start_date"]), "title"]
+    look = {next(s["look"] for s in spans if f"Event: {t};" in s["label"]) for t in (year, day.iloc[0])}
+    assert len(look) == 2
+
+
+@pytest.mark.parametrize("width", [1400, 420])
+def test_dragging_across_the_timeline_sets_the_dates_and_the_url(offline_page, server, width):
+    offline_page.set_viewport_size({"width": width, "height": 900})
+    open_app(offline_page, server, "?from=2022-01-01")
+    box = chart(offline_page).bounding_box()
+    y = box["y"] + box["height"] * 0.6
+    offline_page.mouse.move(box["x"] + box["width"] * 0.45, y)
+    offline_page.mouse.down()
+    offline_page.mouse.move(box["x"] + box["width"] * 0.7, y, steps=8)
+    offline_page.mouse.up()
+    offline_page.wait_for_function("() => new URLSearchParams(location.search).get('from') !== '2022-01-01'",
+                                   timeout=TIMEOUT_MS)
+    settle(offline_page)
+    params = url_params(offline_page)
+    start, end = (dt.date.fromisoformat(params[key][0]) for key in ("from", "to"))
+    assert dt.date(2022, 1, 1) < start < end < dt.date(2022, 9, 5)
+    typed = [int(offline_page.get_by_role("spinbutton", name=f"{part}, From").get_attribute("aria-valuenow"))
+             for part in ("year", "month", "day")]
+    assert dt.date(*typed) == start  # the typed-date field follows
+
+
+def test_a_click_on_a_timeline_row_selects_its_event_and_opens_it_on_the_map(offline_page, server, events):
+    open_app(offline_page, server)
+    chart(offline_page)
+    title = "Nancy Pelosi's official visit to Taipei"
+    row = offline_page.locator(".vega-embed svg g.mark-text.role-mark text", has_text=title).first
+    row.click()
+    offline_page.wait_for_function("() => new URLSearchParams(location.search).has('event')", timeout=TIMEOUT_MS)
+    event = url_params(offline_page)["event"][0]
+    assert events.set_index("event_id").loc[event, "title"] == title
+    assert_popup_open(offline_page, title)
+
+
+def test_a_click_on_a_table_row_opens_its_event_on_the_map(offline_page, server, events):
+    open_app(offline_page, server)
+    settle(offline_page)
+    grid = offline_page.locator('[data-testid="stDataFrame"]').last
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # The first row's selection box: the grid's first column, under its 35-pixel header.
+    offline_page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+    offline_page.wait_for_function("() => new URLSearchParams(location.search).has('event')", timeout=TIMEOUT_MS)
+    event = url_params(offline_page)["event"][0]
+    title = events.set_index("event_id").loc[event, "title"]
+    offline_page.get_by_text("Selected event").wait_for(timeout=TIMEOUT_MS)
+    assert_popup_open(offline_page, title)
+
+
+def assert_popup_open(page, title: str) -> None:
+    """The map shows ``title``'s popup, inside the map's frame."""
+    frame = page.wait_for_selector(MAP_FRAME, timeout=TIMEOUT_MS).content_frame()
+    frame.wait_for_function("title => [...document.querySelectorAll('.leaflet-popup')].some("
+                            "p => p.textContent.includes(title))", arg=title, timeout=TIMEOUT_MS)
+    inside = frame.evaluate("""() => {
+        const map = window.map.getContainer().getBoundingClientRect();
+        const r = document.querySelector('.leaflet-popup-content-wrapper').getBoundingClientRect();
+        return r.left >= map.left && r.right <= map.right && r.top >= map.top && r.bottom <= map.bottom;
+    }""")
+    assert inside
+
+
+def test_on_a_phone_the_map_starts_in_the_first_screen(offline_page, server):
+    offline_page.set_viewport_size({"width": 420, "height": 900})
+    handle, _ = open_app(offline_page, server)
+    settle(offline_page)
+    top = offline_page.evaluate("() => window.scrollY") + handle.bounding_box()["y"]
+    assert top < 900 * 0.6, top  # the map's top edge, and most of the map, in the first screen
+    assert offline_page.traffic.blocked == []
