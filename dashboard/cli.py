@@ -88,6 +88,15 @@ def _parser() -> argparse.ArgumentParser:
                                "default: the bundled data")
     validate.add_argument("--places", type=Path, help="places CSV, if not beside the events file")
     validate.add_argument("--seeds", type=Path, help="folder of seed articles the quotes come from")
+    mapping = validate.add_mutually_exclusive_group()
+    mapping.add_argument("--map", metavar="FIELD=COLUMN,...",
+                         help="which column of a table in another format gives each field, e.g. "
+                              "title=Headline,date=Date,latitude=Lat,longitude=Lon (without it, guessed from the "
+                              "column names)")
+    mapping.add_argument("--mapping", type=Path, metavar="FILE",
+                         help="the same as --map, from a JSON object or a two-column CSV (field,column)")
+    validate.add_argument("--out", type=Path, metavar="DATASET.csv",
+                          help="write the table's valid rows in the dataset's own format (one table only)")
     validate.set_defaults(command=_validate)
 
     geocode = commands.add_parser("geocode", help="fill in coordinates of places that lack them")
@@ -126,8 +135,12 @@ def _parser() -> argparse.ArgumentParser:
 def _validate(args: argparse.Namespace) -> int:
     from .dataset.loading import load_events, resolve_paths
 
-    if args.path is not None and args.path.is_file() and _is_single_table(args.path, args.places):
+    single = args.map is not None or args.mapping is not None or args.out is not None
+    if args.path is not None and args.path.is_file() and (single or _is_single_table(args.path, args.places)):
         return _validate_single(args)
+    if single:
+        print("error: --map, --mapping and --out take one table (a CSV, GeoJSON or Parquet file)", file=sys.stderr)
+        return EXIT_UNUSABLE
     frame = load_events(args.path, places_path=args.places, seeds_dir=args.seeds)
     events_file, places_file = resolve_paths(args.path, args.places)
     print(f"valid: {len(frame)} events at {frame['place'].nunique()} places ({events_file}, {places_file})")
@@ -141,7 +154,10 @@ def _is_single_table(path: Path, places: Path | None) -> bool:
         return False
     if path.suffix.lower() in (".geojson", ".json") or not (path.parent / PLACES_PATH.name).exists():
         return True
-    return "latitude" in _columns(path)
+    from .dataset.columns import needs_mapping
+
+    columns = _columns(path)
+    return "latitude" in columns or needs_mapping(columns)  # another format: mapped, as one table
 
 
 def _columns(path: Path) -> set[str]:
@@ -159,13 +175,48 @@ def _columns(path: Path) -> set[str]:
 
 
 def _validate_single(args: argparse.Namespace) -> int:
+    """One table, through a mapping if given (or guessed, for a table in another format): the guesses and
+    every problem on stderr, the verdict on stdout, and with ``--out`` the valid rows written in our format."""
+    from .dataset.columns import MappingError, parse_mapping_spec, read_mapping_file
     from .dataset.ingest import ingest_path
+    from .files import unwritable
 
-    result = ingest_path(args.path, seeds=args.seeds or SEEDS_DIR)
+    if args.out is not None and (reason := unwritable(args.out.parent)) is not None:
+        print(f"error: cannot write in {args.out.parent}: {reason}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    try:
+        mapping = parse_mapping_spec(args.map) if args.map is not None else \
+            read_mapping_file(args.mapping) if args.mapping is not None else None
+        result = ingest_path(args.path, seeds=args.seeds or SEEDS_DIR, mapping=mapping, guess=True)
+    except MappingError as exc:  # one line for each thing to fix
+        for message in exc.messages:
+            print(f"error: {message}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    if result.mapping is not None:
+        how = "guessed from their names" if mapping is None else f"from {mapping.origin}, the rest guessed"
+        print(f"{args.path}: columns {how}: {result.mapping.describe()} (change them with --map FIELD=COLUMN,... "
+              "or FIELD= for none)", file=sys.stderr)
+    if args.out is not None and not _write_dataset(result.events, args.out, result.rows):
+        return EXIT_UNUSABLE
     if result.problems:
         raise DatasetError(result.problems)
     print(f"valid: {len(result.events)} events at {result.events['place'].nunique()} places ({args.path})")
     return EXIT_OK
+
+
+def _write_dataset(events, out: Path, rows: int) -> bool:
+    """Write the valid rows in the dataset's own CSV format, whole or not at all; False (said) if it failed."""
+    from .dataset.export import to_csv
+    from .files import atomic_write_text
+
+    try:
+        atomic_write_text(out, to_csv(events).decode("utf-8"))
+    except OSError as exc:  # checked before the run, but a disk can fill up meanwhile
+        print(f"error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    left = f"; the {rows - len(events)} with problems are left out" if len(events) < rows else ""
+    print(f"wrote {len(events)} of {rows} rows to {out}{left}", file=sys.stderr)
+    return True
 
 
 def _geocode(args: argparse.Namespace) -> int:

@@ -282,3 +282,99 @@ def test_geocode_that_cannot_write_at_the_end_exits_2_with_one_line(tmp_path: Pa
     assert main(["geocode", "--places", str(path), "--cache", str(tmp_path / "cache.json")]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err[-1] == f"error: cannot write {path}: No space left on device" and "Traceback" not in "".join(err)
+
+
+# ---------------------------------------------------------------- validate: any table, through a column mapping
+
+PLAIN = Path(__file__).parent / "corpus" / "plain_table.csv"  # 20 rows of title,date,lat,lon
+GARBAGE = Path(__file__).parent / "corpus" / "mapped_garbage.csv"
+
+
+def test_validate_a_plain_table_with_guessed_columns(capsys):
+    assert main(["validate", str(PLAIN)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == f"valid: 20 events at 20 places ({PLAIN})\n"
+    assert captured.err == (f"{PLAIN}: columns guessed from their names: title=title, date=date, latitude=lat, "
+                            "longitude=lon (change them with --map FIELD=COLUMN,... or FIELD= for none)\n")
+
+
+def test_validate_a_plain_table_beside_a_places_file_is_still_one_table(tmp_path, capsys):
+    (tmp_path / "events.csv").write_bytes(PLAIN.read_bytes())
+    (tmp_path / "places.csv").write_text("place,latitude,longitude,location_precision,country,coord_source\n")
+    assert main(["validate", str(tmp_path / "events.csv")]) == 0, capsys.readouterr().err
+
+
+def test_validate_with_an_explicit_map(capsys):
+    assert main(["validate", str(PLAIN), "--map", "title=title,date=date,lat=lat,lon=lon,notes="]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("valid: 20 events")
+    assert "columns from --map, the rest guessed: title=title, date=date, latitude=lat, longitude=lon " in captured.err
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("mapping.json", '{"title": "title", "date": "date", "latitude": "lat", "longitude": "lon"}'),
+    ("mapping.csv", "field,column\ntitle,title\ndate,date\nlatitude,lat\nlongitude,lon\n"),
+])
+def test_validate_with_a_mapping_file(tmp_path, capsys, name, text):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    assert main(["validate", str(PLAIN), "--mapping", str(tmp_path / name)]) == 0
+    assert f"columns from {tmp_path / name}, the rest guessed" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("args", "lines"), [
+    (["--map", "title=Headline"], [f"error: {PLAIN}: no column 'Headline' for title (--map)",
+                                   f"error: {PLAIN}: its columns are 'title', 'date', 'lat', 'lon'"]),
+    (["--map", "titel=title"], ["error: --map item 1: unknown field 'titel' (fields: title, date, start_date, "
+                                "end_date, latitude, longitude, place, country, participants, event_type, sources, "
+                                "quote, seed, notes, url, event_id, date_precision, date_basis, date_note, "
+                                "location_precision, coord_source)"]),
+    (["--map", "title=title,title=date"], ["error: --map item 2: field 'title' is mapped twice"]),
+    (["--map", "lat=,lon=,place="], [f"error: {PLAIN}: no column gives the place (map latitude and longitude, or "
+                                     "place)", f"error: {PLAIN}: its columns are 'title', 'date', 'lat', 'lon'"]),
+])
+def test_validate_refuses_a_mapping_it_cannot_use_with_exit_2(capsys, args, lines):
+    assert main(["validate", str(PLAIN), *args]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == lines and captured.out == ""
+
+
+def test_validate_a_mapped_table_names_its_own_rows_and_columns(capsys):
+    assert main(["validate", str(GARBAGE)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[1:-1] == [
+        f"{GARBAGE}, row 1, column 'When': '30/08/2022' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)",
+        f"{GARBAGE}, row 2, column 'Lat': 'north' is not a number",
+        f"{GARBAGE}, row 2, column 'When': '2022-13' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)",
+        f"{GARBAGE}, row 4, column 'Lon': 999 is outside [-180, 180]",
+        f"{GARBAGE}, row 5, column 'Lon': '24,75' uses a comma as decimal separator (write a dot: 45.5)",
+    ]
+    assert lines[-1] == "invalid: 5 problem(s)"
+
+
+def test_validate_out_writes_the_mapped_table_in_our_format(tmp_path, capsys):
+    out = tmp_path / "dataset" / "events.csv"
+    assert main(["validate", str(PLAIN), "--out", str(out)]) == 0
+    assert f"wrote 20 of 20 rows to {out}" in capsys.readouterr().err
+    assert read_table(out).columns[:3].tolist() == ["event_id", "title", "event_type"]
+    assert main(["validate", str(out)]) == 0  # our format now: no guessing
+    captured = capsys.readouterr()
+    assert captured.out.startswith("valid: 20 events") and "guessed" not in captured.err
+    assert not list(out.parent.glob(".*.tmp"))  # written whole, through a temporary file
+
+
+def test_validate_out_writes_the_valid_rows_and_exits_1(tmp_path, capsys):
+    out = tmp_path / "mapped.csv"
+    assert main(["validate", str(GARBAGE), "--out", str(out)]) == 1
+    assert f"wrote 1 of 5 rows to {out}; the 4 with problems are left out" in capsys.readouterr().err
+    assert read_table(out)["title"].tolist() == ["Summit in Vilnius"]
+
+
+def test_validate_out_needs_one_table(dataset_dir: Path, capsys):
+    assert main(["validate", str(dataset_dir), "--out", str(dataset_dir / "x.csv")]) == 2
+    assert "take one table" in capsys.readouterr().err and not (dataset_dir / "x.csv").exists()
+
+
+def test_validate_out_in_an_unwritable_folder_exits_2_before_reading(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("dashboard.files.os.access", lambda *args, **kwargs: False)
+    assert main(["validate", str(PLAIN), "--out", str(tmp_path / "x.csv")]) == 2
+    assert capsys.readouterr().err == f"error: cannot write in {tmp_path}: permission denied\n"

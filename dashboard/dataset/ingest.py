@@ -3,7 +3,8 @@ keep the valid rows and list the invalid ones.
 
 A single file holds everything: each row is an event with its place's columns (``latitude``, ``longitude``,
 ``location_precision``, ``place_country``, ``coord_source``) — exactly the CSV or GeoJSON the app downloads —
-or with only a place name, which is then resolved offline through the gazetteer. Bad input of any kind gives
+or with only a place name, which is then resolved offline through the gazetteer. A table in any other format
+comes in through a column mapping (:mod:`dashboard.dataset.columns`). Bad input of any kind gives
 messages naming the file, row and column; nothing raises but :class:`~dashboard.errors.DatasetError`
 (:class:`~dashboard.errors.UnreadableFileError` when the file cannot be read as a table at all).
 """
@@ -15,7 +16,7 @@ import io
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from ..errors import Problem, UnreadableFileError
 from ..geography.countries import normalise_name
 from ..geography.gazetteer import OfflineGazetteer
 from ..geography.geocode import GeocoderChain, geocode_places
+from .columns import DATE_HINT, ColumnMapping, apply_mapping, check_mapping, guess_mapping, needs_mapping
 from .loading import (
     SNIFF_BYTES,
     cell_text,
@@ -36,7 +38,7 @@ from .loading import (
     tidy_csv_table,
     typed_frame,
 )
-from .schema import EVENT_COLUMNS, LOADED_COLUMNS, MAX_COLUMNS, PLACE_COLUMNS
+from .schema import EVENT_COLUMNS, LOADED_COLUMNS, MAX_COLUMNS, PLACE_COLUMNS, DateBasis
 from .validation import validate_events, validate_places
 
 __all__ = ["MAX_BYTES", "MAX_CELL_CHARS", "MAX_PLACE_NAMES", "MAX_ROWS", "UPLOAD_LIMIT_MB", "Ingested", "ingest",
@@ -64,6 +66,7 @@ class Ingested:
     events: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
     rows: int = 0
+    mapping: ColumnMapping | None = None  # the mapping the table went through, if any
 
     @property
     def rows_left_out(self) -> list[int]:
@@ -76,7 +79,7 @@ class Ingested:
 
 
 def ingest_path(path: str | Path, *, seeds: Path | Mapping[str, str], gazetteer: OfflineGazetteer | None = None,
-                ) -> Ingested:
+                mapping: ColumnMapping | None = None, guess: bool = False) -> Ingested:
     """:func:`ingest_bytes` on a file."""
     path = Path(path)
     try:
@@ -86,13 +89,16 @@ def ingest_path(path: str | Path, *, seeds: Path | Mapping[str, str], gazetteer:
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableFileError([Problem(str(path), None, None, f"cannot read the file ({exc.strerror})")]) from None
-    return ingest_bytes(data, str(path), seeds=seeds, gazetteer=gazetteer)
+    return ingest_bytes(data, str(path), seeds=seeds, gazetteer=gazetteer, mapping=mapping, guess=guess)
 
 
-def ingest_bytes(data: bytes, name: str, *, seeds: Path | Mapping[str, str],
-                 gazetteer: OfflineGazetteer | None = None) -> Ingested:
-    """Read ``data`` (named ``name``, for messages and the format) and :func:`ingest` it."""
-    return ingest(read_bytes(data, name), file=name, seeds=seeds, gazetteer=gazetteer)
+def ingest_bytes(data: bytes, name: str, *, seeds: Path | Mapping[str, str], gazetteer: OfflineGazetteer | None = None,
+                 mapping: ColumnMapping | None = None, guess: bool = False) -> Ingested:
+    """Read ``data`` (named ``name``, for messages and the format) and :func:`ingest` it, through ``mapping``
+    if given. With ``guess``, the fields ``mapping`` leaves unsaid are guessed from the column names
+    (:func:`~dashboard.dataset.columns.guess_mapping`), and without a mapping a table in another format than the
+    dataset's goes through the guessed one."""
+    return ingest(read_bytes(data, name), file=name, seeds=seeds, gazetteer=gazetteer, mapping=mapping, guess=guess)
 
 
 def read_bytes(data: bytes, name: str) -> pd.DataFrame:
@@ -120,9 +126,21 @@ def read_bytes(data: bytes, name: str) -> pd.DataFrame:
 
 
 def ingest(table: pd.DataFrame, *, file: str, seeds: Path | Mapping[str, str],
-           gazetteer: OfflineGazetteer | None = None) -> Ingested:
-    """Check a single-file table row by row; return its valid events and the problems of the others."""
+           gazetteer: OfflineGazetteer | None = None, mapping: ColumnMapping | None = None,
+           guess: bool = False) -> Ingested:
+    """Check a single-file table row by row; return its valid events and the problems of the others.
+
+    With ``mapping`` (or ``guess`` and a table in another format), the table is first turned into the dataset's
+    format by :func:`~dashboard.dataset.columns.apply_mapping`; problems then name the table's own columns and
+    rows. Raises :class:`~dashboard.dataset.columns.MappingError` for a mapping the table cannot take.
+    """
     table = table.rename(columns=lambda column: str(column).strip())
+    if guess and mapping is not None:
+        mapping = mapping.with_guesses(guess_mapping(table.columns))
+    elif guess and needs_mapping(table.columns):
+        mapping = guess_mapping(table.columns)
+    if mapping is not None:
+        return _ingest_mapped(table, mapping, file=file, seeds=seeds, gazetteer=gazetteer)
     if "country" in table.columns and "place_country" not in table.columns:
         table = table.rename(columns={"country": "place_country"})
     missing = [Problem(file, None, column, "required column is missing") for column in EVENT_COLUMNS
@@ -133,12 +151,51 @@ def ingest(table: pd.DataFrame, *, file: str, seeds: Path | Mapping[str, str],
         return Ingested(_empty(), [Problem(file, None, None, "no data rows: the file has a header only")], 0)
     check_columns(table.columns, file)
     _check_rows(len(table), file)
+    return _ingest_checked(table, file=file, seeds=seeds, gazetteer=gazetteer)
+
+
+def _ingest_mapped(table: pd.DataFrame, mapping: ColumnMapping, *, file: str, seeds: Path | Mapping[str, str],
+                   gazetteer: OfflineGazetteer | None) -> Ingested:
+    """:func:`ingest` through a mapping: the table's own columns and row numbers in every problem."""
+    check_columns(table.columns, file)  # the table's, before the mapped one adds the dataset's columns to them
+    check_mapping(mapping, table.columns, file=file)
+    if table.empty:
+        return Ingested(_empty(), [Problem(file, None, None, "no data rows: the file has a header only")], 0,
+                        mapping)
+    _check_rows(len(table), file)
+    mapped = apply_mapping(table.astype(str), mapping, seed_given=_has_seeds(seeds))
+    result = _ingest_checked(mapped, file=file, seeds=seeds, gazetteer=gazetteer)
+    problems = sorted({_in_table(problem, mapping) for problem in result.problems})
+    return Ingested(result.events, problems, result.rows, mapping)
+
+
+def _has_seeds(seeds: Path | Mapping[str, str]) -> bool:
+    return bool(seeds) if isinstance(seeds, Mapping) else Path(seeds).is_dir()
+
+
+def _in_table(problem: Problem, mapping: ColumnMapping) -> Problem:
+    """A problem of the mapped table said of the uploaded one: its column, and dates in the forms it may use."""
+    source = mapping.source_of(problem.column) if problem.column else None
+    if source is None:
+        return problem
+    message = problem.message
+    if problem.column in ("start_date", "end_date"):
+        message = message.replace("is not a date (YYYY-MM-DD)", f"is not a date ({DATE_HINT})")
+    return replace(problem, column=source, message=message)
+
+
+def _ingest_checked(table: pd.DataFrame, *, file: str, seeds: Path | Mapping[str, str],
+                    gazetteer: OfflineGazetteer | None) -> Ingested:
+    """:func:`ingest` of a table in the dataset's format, its size and columns checked."""
     table = table.reset_index(drop=True).astype(str)
     geometry = table.pop("_geometry") if "_geometry" in table.columns else pd.Series("", index=table.index)
     problems = _oversized(table, file)
     places, place_problems = _places(table, geometry, file, gazetteer or OfflineGazetteer())
     problems += place_problems
-    problems += validate_places(places, file=file, unique=False)
+    unplaced = {p.row for p in place_problems if p.column == "place"}  # already told to give the coordinates
+    problems += [p for p in validate_places(places, file=file, unique=False,
+                                            table_rows=(table["date_basis"] == DateBasis.TABLE.value).to_numpy())
+                 if p.row not in unplaced or not p.message.startswith(("value is required", "required unless"))]
     problems += validate_events(table, file=file, places=None, seeds_dir=seeds)  # each row brings its place
     keep = ~table.index.isin([p.row - 1 for p in problems if p.row is not None])
     frame = table.drop(columns=[c for c in PLACE_FIELDS if c in table.columns]).join(

@@ -24,6 +24,7 @@ __all__ = [
     "MIN_DATE",
     "PLACE_COLUMNS",
     "QUOTE_ELISION",
+    "TABLE_OPTIONAL_COLUMNS",
     "DateBasis",
     "DatePrecision",
     "EventType",
@@ -63,10 +64,12 @@ class DatePrecision(StrEnum):
 
 
 class DateBasis(StrEnum):
-    """Where the dates come from: the article itself, or public knowledge (then ``date_note`` says what)."""
+    """Where the dates come from: the article itself, public knowledge (then ``date_note`` says what), or a table
+    someone brought in (its maker vouches for it; no article is quoted, see :data:`TABLE_OPTIONAL_COLUMNS`)."""
 
     ARTICLE = "article"
     BACKGROUND = "background"
+    TABLE = "table"
 
 
 class LocationPrecision(IntEnum):
@@ -143,10 +146,15 @@ EVENT_COLUMNS: dict[str, bool] = {
     "place": True,
     "participants": False,  # ISO 3166-1 alpha-3 codes, LIST_SEPARATOR-separated
     "sources": False,  # outlets the article cites for the event, LIST_SEPARATOR-separated
-    "quote": True,
-    "seed": True,
+    "quote": True,  # not for date_basis "table": see TABLE_OPTIONAL_COLUMNS
+    "seed": True,  # idem
     "notes": False,
 }
+
+# What a row from a table brought in (date_basis "table") may leave empty though others must give it: the table
+# quotes no article, and a row given as bare coordinates does not say its country. A quote such a row gives with a
+# seed is still checked verbatim against that seed.
+TABLE_OPTIONAL_COLUMNS = frozenset({"quote", "seed", "country"})
 
 # places.csv: column -> whether a value is required.
 PLACE_COLUMNS: dict[str, bool] = {
@@ -154,7 +162,7 @@ PLACE_COLUMNS: dict[str, bool] = {
     "latitude": True,
     "longitude": True,
     "location_precision": True,
-    "country": False,  # ISO 3166-1 alpha-3; empty only for open sea and airspace (precision 7)
+    "country": False,  # ISO 3166-1 alpha-3; empty only for open sea and airspace (precision 7) or a table's row
     "coord_source": True,
 }
 

@@ -28,6 +28,7 @@ from .schema import (
     MIN_DATE,
     PLACE_COLUMNS,
     QUOTE_ELISION,
+    TABLE_OPTIONAL_COLUMNS,
     DateBasis,
     DatePrecision,
     EventType,
@@ -123,8 +124,9 @@ def validate_events(events: pd.DataFrame, *, file: str, places: Iterable[str] | 
     missing = _missing_columns(events, EVENT_COLUMNS, file)
     if missing:
         return missing
+    table_rows = _table_rows(events)
     checks = [
-        _required(events, EVENT_COLUMNS, file),
+        _required(events, EVENT_COLUMNS, file, {c: table_rows for c in TABLE_OPTIONAL_COLUMNS}),
         _event_ids(events, file),
         _vocabulary(events, "event_type", EventType, file),
         _vocabulary(events, "date_precision", DatePrecision, file),
@@ -140,9 +142,11 @@ def validate_events(events: pd.DataFrame, *, file: str, places: Iterable[str] | 
     return [problem for check in checks for problem in check]
 
 
-def validate_places(places: pd.DataFrame, *, file: str, unique: bool = True) -> list[Problem]:
+def validate_places(places: pd.DataFrame, *, file: str, unique: bool = True,
+                    table_rows: np.ndarray | None = None) -> list[Problem]:
     """Every problem in a places table. With ``unique=False`` a name may repeat (a single-file table gives each
-    event its own place columns)."""
+    event its own place columns). ``table_rows`` marks the rows of events brought in from a table (date basis
+    "table"), whose place may leave its country empty."""
     missing = _missing_columns(places, PLACE_COLUMNS, file)
     if missing:
         return missing
@@ -152,7 +156,7 @@ def validate_places(places: pd.DataFrame, *, file: str, unique: bool = True) -> 
         _coordinate(places, "latitude", 90.0, file),
         _coordinate(places, "longitude", 180.0, file),
         _precision(places, file),
-        _place_countries(places, file),
+        _place_countries(places, file, table_rows),
     ]
     return [problem for check in checks for problem in check]
 
@@ -176,11 +180,21 @@ def _blank(series: pd.Series) -> pd.Series:
     return series.str.strip() == ""
 
 
-def _required(table: pd.DataFrame, columns: Mapping[str, bool], file: str) -> Iterator[Problem]:
+def _required(table: pd.DataFrame, columns: Mapping[str, bool], file: str,
+              exempt: Mapping[str, np.ndarray] | None = None) -> Iterator[Problem]:
+    """Blank required cells; ``exempt`` maps a column to the rows that may leave it blank."""
+    exempt = exempt or {}
     for column, required in columns.items():
         if required:
-            for row in _rows(_blank(table[column])):
+            blank = _blank(table[column]).to_numpy(dtype=bool)
+            for row in _rows(blank & ~exempt[column] if column in exempt else blank):
                 yield Problem(file, row, column, "value is required")
+
+
+def _table_rows(table: pd.DataFrame) -> np.ndarray:
+    """Rows brought in from a table (``date_basis`` "table"), which may leave :data:`TABLE_OPTIONAL_COLUMNS`
+    empty."""
+    return (table["date_basis"] == DateBasis.TABLE.value).to_numpy(dtype=bool)
 
 
 def _duplicates(table: pd.DataFrame, column: str, file: str) -> Iterator[Problem]:
@@ -381,12 +395,14 @@ def _precision(places: pd.DataFrame, file: str) -> Iterator[Problem]:
 _PRECISION_CODES = frozenset(str(int(p)) for p in LocationPrecision)
 
 
-def _place_countries(places: pd.DataFrame, file: str) -> Iterator[Problem]:
+def _place_countries(places: pd.DataFrame, file: str, table_rows: np.ndarray | None) -> Iterator[Problem]:
     water = str(int(LocationPrecision.WATER_OR_AIRSPACE))
-    for row, (code, precision) in enumerate(zip(places["country"], places["location_precision"],
-                                                strict=True), start=1):
+    optional = table_rows if table_rows is not None and "country" in TABLE_OPTIONAL_COLUMNS \
+        else np.zeros(len(places), dtype=bool)
+    for row, (code, precision, may_be_empty) in enumerate(zip(places["country"], places["location_precision"],
+                                                              optional, strict=True), start=1):
         if code.strip() and not is_iso3(code):
             yield Problem(file, row, "country", f"{_shown(code)} is not an ISO 3166-1 alpha-3 code")
-        elif not code.strip() and precision in _PRECISION_CODES and precision != water:
+        elif not code.strip() and precision in _PRECISION_CODES and precision != water and not may_be_empty:
             yield Problem(file, row, "country",
                           "required unless the place is open sea or airspace (precision 7)")

@@ -245,3 +245,59 @@ def test_geojson_after_a_byte_order_mark_and_space_is_read_as_geojson():
     text = "\ufeff \n" + json.dumps({"type": "FeatureCollection", "features": [feature]})
     assert read_bytes(text.encode(), "bom.geojson")[["title", "longitude", "latitude"]].values.tolist() == [
         ["x", "1", "2"]]
+
+
+# Any table in: through a column mapping (dashboard.dataset.columns), with the dataset's rules.
+
+def _one_row(**cells: str) -> bytes:
+    """The first downloaded event as a CSV of one row, some cells changed."""
+    table = pd.read_csv(CORPUS / "downloaded.csv", dtype=str, keep_default_na=False).head(1)
+    for column, value in cells.items():
+        table[column] = value
+    return table.to_csv(index=False).encode()
+
+
+def test_a_row_from_a_table_needs_no_quote_seed_or_country():
+    result = ingest_bytes(_one_row(date_basis="table", quote="", seed="", place_country=""), "t.csv",
+                          seeds=SEEDS_DIR)
+    assert result.valid, result.problems
+
+
+def test_a_row_from_an_article_still_needs_its_quote_and_country():
+    result = ingest_bytes(_one_row(quote="", seed="", place_country=""), "a.csv", seeds=SEEDS_DIR)
+    assert {(p.column, p.message) for p in result.problems} == {
+        ("quote", "value is required"), ("seed", "value is required"),
+        ("country", "required unless the place is open sea or airspace (precision 7)")}
+
+
+def test_a_quote_a_table_s_row_gives_with_a_seed_is_still_checked_verbatim():
+    result = ingest_bytes(_one_row(date_basis="table", quote="Words the article never wrote."), "t.csv",
+                          seeds=SEEDS_DIR)
+    assert [p.column for p in result.problems] == ["quote"] and "not found verbatim" in result.problems[0].message
+
+
+def test_guessing_leaves_a_table_in_the_dataset_s_format_alone(corpus):
+    result = ingest_path(corpus / "missing_column.csv", seeds=SEEDS_DIR, guess=True)
+    assert result.mapping is None and str(result.problems[0]).endswith("column 'quote': required column is missing")
+
+
+def test_a_geojson_of_another_format_is_mapped():
+    feature = {"type": "Feature", "properties": {"name": "Drills", "day": "2022-08"},
+               "geometry": {"type": "Point", "coordinates": [135.0, 43.1]}}
+    data = json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+    result = ingest_bytes(data, "points.geojson", seeds=SEEDS_DIR, guess=True)
+    assert result.valid and result.mapping.describe() == "title=name, date=day, latitude=latitude, longitude=longitude"
+    assert (result.events.loc[0, "event_type"], str(result.events.loc[0, "end_date"].date())) == \
+        ("military_exercise", "2022-08-31")
+
+
+def test_a_mapped_table_with_a_header_only_says_so():
+    result = ingest_bytes(b"title,date,lat,lon\n", "empty.csv", seeds=SEEDS_DIR, guess=True)
+    assert [p.message for p in result.problems] == ["no data rows: the file has a header only"]
+
+
+def test_a_mapped_table_keeps_the_column_limit_of_the_table_itself():
+    header = ",".join(["title", "date", "lat", "lon", *(f"c{i}" for i in range(190))])  # 194: within 200
+    data = (header + "\n" + ",".join(["x", "2022", "1", "2", *["v"] * 190]) + "\n").encode()
+    result = ingest_bytes(data, "wide.csv", seeds=SEEDS_DIR, guess=True)  # mapped, it has 19 + 190 columns
+    assert result.valid and len(result.events.columns) == 19 + 190

@@ -177,7 +177,7 @@ def test_the_uploader_admits_exactly_max_bytes():
     assert megabytes * 10**6 >= MAX_BYTES and (megabytes - 1) * 10**6 < MAX_BYTES  # the least that admits it
     assert megabytes * 2**20 >= MAX_BYTES + 64 * 1024
     assert f"{MAX_BYTES // 2**20} MiB" in (ROOT / "README.md").read_text(encoding="utf-8")
-    assert f"At most {MAX_BYTES // 2**20} MiB" in (ROOT / "dashboard" / "ui" / "app.py").read_text(encoding="utf-8")
+    assert f"At most {MAX_BYTES // 2**20} MiB" in (ROOT / "dashboard" / "ui" / "upload.py").read_text(encoding="utf-8")
 
 
 def test_the_byte_limit_at_both_edges(tmp_path, monkeypatch):
