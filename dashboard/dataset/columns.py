@@ -188,7 +188,7 @@ GUESSES: dict[str, tuple[str, ...]] = {
 _PAIRED = (("latitude", "longitude"),)
 
 DATE_HINT = "YYYY-MM-DD, YYYY-MM or YYYY"
-PLACEHOLDER_TYPE = EventType.OFFICIAL_STATEMENT  # as the article extractor's, when no word tells the type
+PLACEHOLDER_TYPE = EventType.OTHER  # when no word of the title tells the type: said, not guessed
 _ID_TITLE_CHARS = 60  # of the title in a generated id; with "-" and the row number it stays within 80
 _SHOWN_COLUMNS = 20  # column names listed in a message
 
@@ -543,7 +543,7 @@ def _countries_cell(cell: str) -> str:
 
 
 _TYPE_VALUES = {t.value for t in EventType}
-PLACEHOLDER_NOTE = f"The table gives no event type: {PLACEHOLDER_TYPE.value} stands in for it."
+PLACEHOLDER_NOTE = "The table gives no event type, and no word of the title tells it."
 
 
 def _event_types(given: np.ndarray, titles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -559,7 +559,7 @@ def _event_types(given: np.ndarray, titles: np.ndarray) -> tuple[np.ndarray, np.
 
 def _guessed_types(titles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The type each title's words suggest, by the article extractor's keywords (the first type whose words a
-    title holds, as it decides), and a note naming the word; the placeholder type where no word tells."""
+    title holds, as it decides), and a note naming the word; ``other`` where no word tells."""
     import pyarrow as pa
     import pyarrow.compute as pc
 

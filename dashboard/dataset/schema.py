@@ -43,6 +43,7 @@ class EventType(StrEnum):
     DIPLOMATIC_AGREEMENT = "diplomatic_agreement"
     DIPLOMATIC_VISIT = "diplomatic_visit"
     OFFICIAL_STATEMENT = "official_statement"
+    OTHER = "other"  # a table's row that does not say, and whose title gives no clue: never a guess
 
     @property
     def label(self) -> str:

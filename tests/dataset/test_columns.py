@@ -108,7 +108,7 @@ def test_a_plain_table_gets_honest_defaults():
     assert first["location_precision"] == "1" and first["place_country"] == ""
     assert first["coord_source"] == "from the uploaded table (columns 'lat' and 'lon')"
     assert (first["quote"], first["seed"], first["participants"], first["sources"]) == ("", "", "", "")
-    assert first["event_type"] == "official_statement" and first["notes"] == PLACEHOLDER_NOTE
+    assert first["event_type"] == "other" and first["notes"] == PLACEHOLDER_NOTE
     assert out["event_id"].is_unique and out["event_id"].str.fullmatch(EVENT_ID_PATTERN.pattern).all()
 
 
@@ -182,7 +182,7 @@ def test_event_types_read_from_a_column_or_guessed_from_the_title():
                        k=["", "", "", "Military exercise", "parade"], d=["2022"] * 5, la=["1"] * 5, lo=["2"] * 5,
                        n=["note", "", "", "", ""]),
                  title="t", event_type="k", date="d", latitude="la", longitude="lo", notes="n")
-    assert list(out["event_type"]) == ["military_exercise", "diplomatic_agreement", "official_statement",
+    assert list(out["event_type"]) == ["military_exercise", "diplomatic_agreement", "other",
                                        "military_exercise", "parade"]
     assert list(out["notes"]) == ["note Event type guessed from 'drill' in the title.",
                                   "Event type guessed from 'signed' in the title.", PLACEHOLDER_NOTE, "", ""]
