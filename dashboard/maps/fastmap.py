@@ -15,7 +15,8 @@ draws on one canvas:
 Clicking an event makes streamlit-folium report ``last_object_clicked_tooltip`` ending in ``[event_id]`` (in
 an element the reader does not see), just like a marker of the small path. The app then passes that id as
 ``selected``; the selected event is drawn by the small path itself (same popup, tooltip, extent and participant
-lines) with its popup open.
+lines) with its popup open — by the layer control, when it is given the selection too
+(:class:`~dashboard.maps.controls.ViewLayerControl`), which also moves the map to a selection made elsewhere.
 
 The layer's script depends only on the events, so the same filter gives byte-identical JavaScript and the
 frame keeps an open popup. Nothing is loaded from the network: the script is inline.
@@ -454,7 +455,9 @@ window.NewsFastEvents = L.Layer.extend({
         this._list = L.popup({maxWidth: 420, maxHeight: 320}).setLatLng(latlng).setContent(div).openOn(this._map);
     },
     // Report the event as clicked, the way streamlit-folium reads a marker: its tooltip's text ends with [event_id].
+    // The layer control is told it was picked on the map, so the selection that follows does not move the map.
     select: function (e, latlng) {
+        (window.__newsSelection = window.__newsSelection || {}).picked = core.ids(this._d)[e];
         var pick = L.circleMarker(latlng).bindTooltip(this._tooltip(e));
         this.fire("click", {latlng: latlng, sourceTarget: pick, propagatedFrom: pick});
         return e;

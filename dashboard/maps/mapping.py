@@ -74,6 +74,7 @@ EVENT_COLORS: dict[str, str] = {
     EventType.DIPLOMATIC_AGREEMENT: "#009E73",
     EventType.DIPLOMATIC_VISIT: "#CC79A7",
     EventType.OFFICIAL_STATEMENT: "#56B4E9",
+    EventType.OTHER: "#999999",  # grey: said to be unknown, unlike the types
 }
 UNKNOWN_COLOR = "#666666"
 
@@ -94,7 +95,8 @@ POPUP_SIDE_ROOM = 80  # the popup's frame (~46 px) and a margin on each side, ta
 POPUP_CHROME = 56  # the popup's frame and tip below its content, taken from the free height
 TOOLTIP_MAX_WIDTH = 260  # and at most half the map's width less 30 px, so it fits beside its marker
 CONTROL_MARGIN = 8  # pixels kept between a popup or tooltip and the controls or the map's edge
-LEGEND_OPEN_MIN_WIDTH = 600  # a narrower map opens with its legend collapsed
+NARROW_MAP_PX = 600  # a phone's map: its legend opens collapsed, and its first view is on the story's core
+LEGEND_OPEN_MIN_WIDTH = NARROW_MAP_PX  # a narrower map opens with its legend collapsed
 WHEEL_HINT_MS = 1400
 WHEEL_HINT = "Use Ctrl + scroll to zoom the map"
 WHEEL_HINT_MAC = "Use ⌘ + scroll to zoom the map"
@@ -106,6 +108,10 @@ VIEW_MAX_ZOOM = 5  # a dataset at one place opens on its region, not on a blank 
 # The first view holds at least this share of the events where it can: four in five, so that one or two far
 # outliers (the bundled Pacific point) do not set it, and a few more than that still do.
 CORE_SHARE = 0.8
+# On a narrow map a view of four in five is often the whole world, where markers crowd and no name fits beside
+# them (the bundled data at 388 px: Kyiv to the Sea of Japan at zoom 2); there the view holds the closest zoom
+# with at least half of the events (the seven in East Asia), the rest a pan away.
+NARROW_CORE_SHARE = 0.5
 VIEW_PAD_PX = 24  # kept clear at each edge of the first view, so an event there shows its whole marker
 VIEW_LON_STEP = 0.01  # degrees (about a kilometre): the first view's longitudes are rounded to this
 DEFAULT_VIEW = ((20.0, 0.0), MIN_ZOOM)
@@ -147,8 +153,9 @@ View = tuple[tuple[float, float], int]  # (centre (lat, lon), zoom)
 
 def data_view(events: pd.DataFrame, *, width_px: int = 900, height_px: int = MAP_HEIGHT, right_px: int = 0) -> View:
     """The centre (lat, lon) and zoom a map of this size opens on: the closest zoom (at most ``VIEW_MAX_ZOOM``)
-    at which one longitude window holds at least ``CORE_SHARE`` of the events (every event counts, so a place
-    with many weighs more), centred on that window's events; at ``MIN_ZOOM``, the window holding the most.
+    at which one longitude window holds at least ``CORE_SHARE`` of the events (``NARROW_CORE_SHARE`` on a map
+    narrower than ``NARROW_MAP_PX``; every event counts, so a place with many weighs more), centred on that
+    window's events; at ``MIN_ZOOM``, the window holding the most.
     ``right_px`` on the map's right (an open legend) is kept clear of the window where there is room.
 
     So one far outlier (the bundled Pacific point) cannot pull the view off the rest. Windows never cross the
@@ -164,7 +171,7 @@ def data_view(events: pd.DataFrame, *, width_px: int = 900, height_px: int = MAP
     starts = np.flatnonzero(np.r_[True, lons[1:] != lons[:-1]])
     column = _Columns(lons[starts], np.r_[starts, len(lons)], np.minimum.reduceat(ys, starts),
                       np.maximum.reduceat(ys, starts))
-    need = math.ceil(CORE_SHARE * len(lons))
+    need = math.ceil((CORE_SHARE if width_px >= NARROW_MAP_PX else NARROW_CORE_SHARE) * len(lons))
     for zoom in range(VIEW_MAX_ZOOM, MIN_ZOOM, -1):
         first, last = _densest_window(column, _degrees(width_px - 2 * VIEW_PAD_PX - right_px, zoom))
         tall_enough = column.height(first, last) <= _radians(height_px - 2 * VIEW_PAD_PX, zoom)
@@ -285,7 +292,7 @@ def build_event_layers(events: pd.DataFrame, context: MapContext, *, pane: str |
             areas.append(_extent(row, color, radius_km))
         paths += [_participant_line(row, code, context.capitals[code], color) for code in row.participants
                   if code in context.capitals]
-        records.append(_marker_record(row, color, precise=precise))
+        records.append(_marker_record(row, color, precise=precise, radius_km=radius_km))
     EventShapes("extents", areas).add_to(extents)
     EventShapes("lines", paths).add_to(lines)
     EventMarkers(records, pane=pane, open_popup=open_popup).add_to(markers)
@@ -374,11 +381,15 @@ def _date_range(start: pd.Timestamp, end: pd.Timestamp) -> str:
     return first if first == last else f"{first} – {last}"
 
 
-def _marker_record(row: Any, color: str, *, precise: bool) -> dict[str, Any]:
+def _marker_record(row: Any, color: str, *, precise: bool, radius_km: float | None = None) -> dict[str, Any]:
     """What :class:`EventMarkers` draws for one event. An imprecise place (``precise`` false) becomes a hollow
-    ring: it marks a region's centre, not where the event happened."""
-    return {"lat": float(row.latitude), "lon": float(row.longitude), "color": color, "precise": precise,
-            "id": row.event_id, "popup": popup_html(row), "tooltip": tooltip_text(row)}
+    ring: it marks a region's centre, not where the event happened; ``km``, its extent's radius, sets how close
+    the map moves to it when it is selected."""
+    record = {"lat": float(row.latitude), "lon": float(row.longitude), "color": color, "precise": precise,
+              "id": row.event_id, "popup": popup_html(row), "tooltip": tooltip_text(row)}
+    if radius_km is not None:
+        record["km"] = round(radius_km)
+    return record
 
 
 def _extent(row: Any, color: str, radius_km: float) -> dict[str, Any]:
@@ -739,11 +750,50 @@ function donut(cluster) {
 function marker(r, o) {
     var style = r.precise ? {fillColor: r.color, fillOpacity: 0.9, color: "#fff", weight: 1.5}
         : {fillColor: "#fff", fillOpacity: 0.85, color: r.color, weight: 3};
-    style.radius = o.radius; style.eventColor = r.color; style.eventId = r.id;
+    style.radius = o.radius; style.eventColor = r.color; style.eventId = r.id; style.eventKm = r.km || 0;
     if (o.pane) style.pane = o.pane;
     return L.circleMarker([r.lat, r.lon], style)
         .bindPopup(r.popup, {maxWidth: o.popupMaxWidth})
-        .bindTooltip(r.tooltip, {direction: "auto", offset: [o.radius, 0], className: "event-tip", opacity: 0.95});
+        .bindTooltip(r.tooltip, {direction: "auto", offset: [o.radius, 0], className: "event-tip", opacity: 0.95})
+        .on("click", function () { picked(r.id); });
+}
+// The event the reader picked on the map, for the layer control: the selection that follows is not flown to.
+function picked(id) {
+    (window.__newsSelection = window.__newsSelection || {}).picked = id;
+}
+// The closest zoom (at most o.preciseZoom) at which an imprecise place's extent (km) spans o.fitShare of the
+// map's shorter side; o.preciseZoom for a precise place.
+function fitZoom(map, latlng, km, o) {
+    if (!(km > 0)) return o.preciseZoom;
+    var size = map.getSize(), across = Math.max(Math.min(size.x, size.y) * o.fitShare, 1);
+    var perPixel = 2000 * km / across;  // metres
+    var zoom = Math.floor(Math.log(40075016.686 * Math.cos(latlng.lat * Math.PI / 180) / 256 / perPixel) / Math.LN2);
+    return Math.max(map.getMinZoom() + 1, Math.min(o.preciseZoom, zoom));
+}
+// Opens a found marker's popup where the marker is: a cluster holding it is spread first; with its layer turned
+// off, the popup alone opens at its place. `still`: the popup does not pan the map into view.
+function openFound(map, found, home, still) {
+    var group = found.group, m = found.marker;
+    function open() {
+        var popup = m.getPopup(), pans = popup.options.autoPan;
+        popup.options.autoPan = pans && !still;
+        m.openPopup();
+        popup.options.autoPan = pans;
+    }
+    if (!group._map) {
+        L.popup({maxWidth: m.getPopup().options.maxWidth, autoPan: !still}).setLatLng(home)
+            .setContent(m.getPopup().getContent()).openOn(map);
+    } else if (map.hasLayer(m)) {
+        open();
+    } else if (group.getVisibleParent) {  // in a cluster (the animation of a zoom first ends)
+        if (group._inZoomAnimation) {
+            return group.once("animationend", function () { openFound(map, found, home, still); });
+        }
+        var parent = group.getVisibleParent(m);
+        if (!parent || !parent.spiderfy) return;
+        group.once("spiderfied", open);
+        parent.spiderfy();
+    }
 }
 // Markers that overlap on the screen at this zoom are spread on a small circle around their centre, each
 // with a thin leg to its true place; recomputed after every zoom.
@@ -796,11 +846,65 @@ window.NewsEventMarkers = function (records, o) {
         spiderfyOnMaxZoom: true, iconCreateFunction: donut}) : L.featureGroup();
     for (var i = 0; i < records.length; i++) markers.push(marker(records[i], o));
     if (!clustered && markers.length > 1) spread(group, markers, o);  // its legs first: under the markers
-    for (var j = 0; j < markers.length; j++) group.addLayer(markers[j]);
+    group.newsById = Object.create(null);
+    for (var j = 0; j < markers.length; j++) {
+        group.addLayer(markers[j]);
+        group.newsById[records[j].id] = markers[j];
+    }
     group.newsEvents = markers;
-    // once the layers are on the map (streamlit-folium adds them after all scripts ran)
-    if (o.open && markers.length) setTimeout(function () { markers[0].openPopup(); }, 0);
+    // once the layers are on the map (streamlit-folium adds them after all scripts ran), unless the layer control
+    // shows this selection itself (newsHandled)
+    if (o.open && markers.length) setTimeout(function () { if (!group.newsHandled) markers[0].openPopup(); }, 0);
     return group;
+};
+// The marker of event `id` among `layers` (and the groups inside them): {group, marker}, or null.
+window.NewsEventMarkers.find = function (layers, id) {
+    var found = null;
+    function look(layer) {
+        if (found || !layer) return;
+        if (layer.newsById) {
+            if (layer.newsById[id]) found = {group: layer, marker: layer.newsById[id]};
+        } else if (layer.eachLayer) {
+            layer.eachLayer(look);
+        }
+    }
+    for (var i = 0; i < layers.length; i++) look(layers[i]);
+    return found;
+};
+// Shows a found event and opens its popup (with flags.still, as the map is: an open popup the layers' re-adding
+// closed opens again without panning the map). With flags.move, the map moves unless the event is comfortably in
+// view (o.margin from every edge) and free of clusters: to the closer of the current zoom and fitZoom (and the
+// zoom that frees it from its cluster, up to o.apartMaxZoom; a cluster still holding it is then spread), the
+// event o.lift of the height below the centre, as its popup opens above it; flying there if flags.animate. The
+// popup then opens (sized and panned clear of the controls by the map's popupopen handler).
+window.NewsEventMarkers.show = function (map, found, o, flags) {
+    var m = found.marker, group = found.group, home = m._home || m._preSpiderfyLatlng || m.getLatLng();
+    if (!flags.move) return openFound(map, found, home, flags.still);
+    var size = map.getSize(), at = map.latLngToContainerPoint(home), zoom = map.getZoom();
+    var comfortable = at.x >= size.x * o.margin && at.x <= size.x * (1 - o.margin) &&
+        at.y >= size.y * o.margin && at.y <= size.y * (1 - o.margin);
+    var target = comfortable ? zoom : Math.max(zoom, fitZoom(map, home, m.options.eventKm, o));
+    if (group._map && group.getVisibleParent && !map.hasLayer(m) && m.__parent) {
+        // markercluster: m.__parent is its cluster at the closest zoom it is clustered at, so it is alone one
+        // zoom closer; one at a place with others never is, and is spread from the zoom at which its cluster
+        // holds only them.
+        var cluster = m.__parent, free = cluster._zoom + 1;
+        if (free > map.getMaxZoom()) {
+            while (cluster.__parent && cluster.__parent.getChildCount() === m.__parent.getChildCount())
+                cluster = cluster.__parent;
+            free = cluster._zoom;
+        }
+        if (free <= o.apartMaxZoom) target = Math.max(target, free);
+    }
+    target = Math.min(target, map.getMaxZoom());
+    if (comfortable && target === zoom) return openFound(map, found, home);
+    var centre = map.unproject(map.project(home, target).subtract([0, size.y * o.lift]), target);
+    if (!flags.animate) {
+        map.setView(centre, target, {animate: false});
+        return openFound(map, found, home);
+    }
+    map.once("moveend", function () { openFound(map, found, home); });
+    map.flyTo(centre, target, {duration: o.seconds});
 };
 })();
 """

@@ -25,11 +25,12 @@ from streamlit_folium import st_folium
 from dashboard.dataset.export import to_csv, to_geojson
 from dashboard.dataset.loading import load_events
 from dashboard.dataset.schema import event_type_label
+from dashboard.dataset.search import SearchAliases, load_search_aliases
 from dashboard.errors import DashboardError, DatasetError
 from dashboard.geography.countries import country_name
 from dashboard.maps.assets import PREPARE_COMMAND, AssetSource, serve_assets
 from dashboard.maps.basemap import place_layer, place_rows
-from dashboard.maps.controls import HIDDEN_KEY, LAYERS, View, ViewLayerControl, first_views
+from dashboard.maps.controls import HIDDEN_KEY, LAYERS, VIEW_KEY, View, ViewLayerControl, first_views
 from dashboard.maps.fastmap import FAST_THRESHOLD, build_fast_layers
 from dashboard.maps.mapping import (
     DEFAULT_ASSET_BASE,
@@ -50,9 +51,14 @@ from dashboard.ui.state import (
     hidden_from_params,
     hidden_from_report,
     hidden_to_params,
+    notice_text,
+    selection_after_filter,
     state_from_params,
     state_from_widgets,
     state_to_params,
+    view_from_params,
+    view_from_report,
+    view_to_params,
 )
 from dashboard.ui.timeline import (
     TIMELINE_BRUSH,
@@ -137,7 +143,13 @@ def _outlines() -> str:
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _filtered(view: str, _state: FilterState, _events: pd.DataFrame) -> pd.DataFrame:
     """The events of one view, shared by every session showing it (callers never change the frame)."""
-    return _state.apply(_events)
+    return _state.apply(_events, aliases=_search_aliases() if _state.text else None)
+
+
+@st.cache_resource(show_spinner="Loading the names of places for the search…")
+def _search_aliases() -> SearchAliases:
+    """Other names of places (~240,000, 1.5 s and 35 MB): built once per process, on the first search."""
+    return load_search_aliases()
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
@@ -161,13 +173,16 @@ def _init_from_url(options: FilterOptions, dataset: str) -> None:
     reset = None
     if "initialised" in st.session_state:  # another dataset: its values, not the URL's, which were the last one's
         state, notices = FilterState.default(options), []
+        st.session_state.update(view_from_url=None, map_view=None)  # it opens on its own first view
         if any(st.session_state.get(key) != value for key, value in st.session_state.get("defaults", {}).items()):
             reset = "The filters were reset for the new dataset."
     else:  # the layers the reader hides are the same for any dataset: the URL's, once per session
         hidden, layer_notices = hidden_from_params(params, LAYERS)
+        view, view_notices = view_from_params(params)
         st.session_state.update({HIDDEN_KEY: hidden, "layers_from_url": hidden,
-                                 "layers_memory": f"news-map-hidden-layers-{secrets.token_hex(8)}"})
-        notices += layer_notices
+                                 "layers_memory": f"news-map-hidden-layers-{secrets.token_hex(8)}",
+                                 "view_from_url": view, "map_view": view})
+        notices += layer_notices + view_notices
     _set_widgets(state)
     st.session_state.update(initialised=dataset, notices=notices, event=state.event, reset_notice=reset,
                             defaults=_widget_values(FilterState.default(options)))
@@ -269,13 +284,19 @@ def _map(filtered: pd.DataFrame, places: list[tuple[str, float, float]], context
     # No centre or zoom for st_folium: the layer control opens the map on the view for its width (the same views
     # on every rerun leave the reader's panning alone), and hides again the layers the reader turned off (the
     # frame keeps them, from the URL's; given the same on every run, the control is not rebuilt by a report).
+    # The URL's view (as the session began) and the selection go to the control too: it opens the map on the
+    # first, and moves to the second when it changes; the same on the next run moves nothing.
     _remember_hidden_layers()
+    _remember_view()
     control = ViewLayerControl(views=views, hidden=st.session_state.get("layers_from_url", ()),
-                               memory=st.session_state.get("layers_memory", "news-map-hidden-layers"))
+                               memory=st.session_state.get("layers_memory", "news-map-hidden-layers"),
+                               at=st.session_state.get("view_from_url"), selected=selected)
+    # The click count too: a click on the marker clicked last, after a selection elsewhere, is then a change.
     st_folium(build_base_map(context, outlines=_outlines()), key="map", height=MAP_HEIGHT,
               use_container_width=True,
               feature_group_to_add=layers, layer_control=control,
-              returned_objects=["last_object_clicked_tooltip"], on_change=_on_map_click)
+              returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count"],
+              on_change=_on_map_click)
 
 
 def _remember_hidden_layers() -> None:
@@ -285,6 +306,14 @@ def _remember_hidden_layers() -> None:
     reported = hidden_from_report((st.session_state.get("map") or {}).get(HIDDEN_KEY), LAYERS)
     if reported is not None:
         st.session_state[HIDDEN_KEY] = reported
+
+
+def _remember_view() -> None:
+    """Where the reader left the map, for the URL (``at=``): as the frame last reported it, kept like the
+    hidden layers."""
+    reported = view_from_report((st.session_state.get("map") or {}).get(VIEW_KEY))
+    if reported is not None:
+        st.session_state["map_view"] = reported
 
 
 @guarded
@@ -415,11 +444,18 @@ def main() -> None:
     _init_from_url(options, dataset)
     if reset := st.session_state.get("reset_notice"):
         st.info(reset)
-    for notice in st.session_state.get("notices", []):
-        st.warning(f"Ignored in the URL: {code_span(notice)}")
+    if notices := st.session_state.get("notices"):
+        st.warning(notice_text(notices))
     state = _sidebar(options)
     view = _view_key(key, state)
     filtered = _filtered(view, state, events)
+    event, cleared = selection_after_filter(state.event, filtered["event_id"])
+    if cleared:  # said for as long as these filters stay (the map's first report reruns at once)
+        st.session_state.update(event=event, selection_notice=(view, cleared))
+        state = replace(state, event=event)
+    said_for, said = st.session_state.get("selection_notice") or (None, None)
+    if said and said_for == view and state.event is None:
+        st.info(said)
     _headline(_summary(view, filtered))
     if assets.base is None:
         st.error(f"The map cannot be drawn: its Leaflet files are missing from this installation. The operator "
@@ -434,7 +470,8 @@ def main() -> None:
         _table(filtered, state.event)
     _downloads(view, filtered)
     st.query_params.from_dict({**state_to_params(state, options),
-                               **hidden_to_params(st.session_state.get(HIDDEN_KEY, ()), LAYERS)})
+                               **hidden_to_params(st.session_state.get(HIDDEN_KEY, ()), LAYERS),
+                               **view_to_params(st.session_state.get("map_view"))})
 
 
 log_to_stderr()

@@ -75,14 +75,19 @@ def test_east_asia_is_named_without_overlaps_or_blocked_markers(offline_page, se
     assert offline_page.traffic.blocked == []
 
 
-def test_the_opening_view_is_labelled_without_overlaps(offline_page, server):
-    offline_page.set_viewport_size({"width": 1400, "height": 900})
+@pytest.mark.parametrize(("width", "expected"), [
+    (1400, {"Russia", "China", "Mongolia", *EAST_ASIA, "Russian Far East", "Kyiv"}),
+    (420, {*EAST_ASIA, "China", "Russian Far East", "Beijing", "Taipei"}),  # a phone opens on East Asia
+])
+def test_the_opening_view_is_labelled_without_overlaps(offline_page, server, width, expected):
+    offline_page.set_viewport_size({"width": width, "height": 900})
     _, frame = open_app(offline_page, server)
     labels = labels_after(frame)
     # The story's places are named where the map opens, the dataset's before any other name.
-    named = {label["text"] for label in labels}
-    assert {"Russia", "China", "Mongolia", *EAST_ASIA, "Russian Far East", "Kyiv"} <= named
+    assert expected <= {label["text"] for label in labels}
     assert overlapping(labels) == []
+    under = frame.evaluate(UNDER_MARKERS_JS)
+    assert under and "label" not in under
 
 
 def test_the_files_come_from_the_static_folder_and_finer_outlines_when_zoomed_in(offline_page, server):

@@ -1,4 +1,5 @@
-"""filter_events: overlap semantics, inclusive ends, empty selections, no match, and purity."""
+"""filter_events: overlap semantics, inclusive ends, empty selections, no match, purity, and the text search with
+place aliases on the bundled data (the search rule itself: tests/dataset/test_search.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from dashboard.dataset.filters import filter_events
 from dashboard.dataset.loading import load_events
+from dashboard.dataset.search import SearchAliases, load_search_aliases
 
 
 def frame(*rows: tuple) -> pd.DataFrame:
@@ -83,7 +85,11 @@ def test_place_country_alone_matches():
         ({"sources": ["NBC News"]}, []),
         ({"text": "vostok"}, ["a", "c"]),  # case-insensitive
         ({"text": "  "}, ["a", "b", "c", "d"]),  # blank text: no restriction
-        ({"text": "(drills"}, []),  # not a regular expression
+        ({"text": "(drills"}, ["a"]),  # not a regular expression: the "(" is punctuation, ignored
+        ({"text": "Vos"}, ["a", "c"]),  # a word prefix
+        ({"text": "ostok"}, []),  # … not any substring
+        ({"text": "2018 vostok"}, ["c"]),  # every word, in any order
+        ({"text": "KYÏV"}, ["b"]),  # case and accents aside
         ({"countries": ["RUS"], "event_types": ["military_exercise"], "start": "2022-01-01"}, ["a"]),
     ],
 )
@@ -96,6 +102,45 @@ def test_text_search_covers_title_place_quote_and_notes():
     assert "vostok-2022-sea-of-japan" in set(filter_events(events, text="sea of japan")["event_id"])  # place
     assert set(filter_events(events, text="50,000 troops")["event_id"]) == {"vostok-2022"}  # quote
     assert set(filter_events(events, text="Hostomel")["event_id"]) == {"kyiv-offensive-2022"}  # notes
+
+
+@pytest.fixture(scope="module")
+def aliases() -> SearchAliases:
+    return load_search_aliases()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kiev", {"kyiv-offensive-2022"}),  # the English transliteration (aliases.csv and GeoNames)
+        ("Kiew", {"kyiv-offensive-2022"}),  # the German one (GeoNames)
+        ("Киев", {"kyiv-offensive-2022"}),  # the Russian one (GeoNames)
+        ("kiev troops", {"kyiv-offensive-2022"}),  # an alias and another word
+        ("Peking", {"china-mod-statement-2022", "no-limits-partnership", "russia-invades-ukraine-2022"}),  # Beijing
+        ("East Sea", {"vostok-2022-sea-of-japan"}),  # a curated region's alias (regions.csv), two words
+        ("U.S.", {"us-state-department-remarks"}),  # an abbreviation of the United States, which the title says
+    ],
+)
+def test_aliases_find_the_places_other_names(aliases, text, expected):
+    events = load_events()
+    assert set(filter_events(events, text=text, aliases=aliases)["event_id"]) == expected
+
+
+def test_without_aliases_only_the_words_count():
+    assert filter_events(load_events(), text="Kiev").empty
+
+
+def test_the_canonical_name_finds_a_text_that_uses_an_alias(aliases):
+    df = frame(("k", "2022-03-01", "2022-03-01", ("UKR",), "UKR", "armed_conflict", (), "Shelling near Kiev"),
+               ("p", "2022-03-01", "2022-03-01", ("CHN",), "CHN", "official_statement", (), "Statement in Peking"))
+    assert ids(filter_events(df, text="Kyiv", aliases=aliases)) == ["k"]
+    assert ids(filter_events(df, text="beijing", aliases=aliases)) == ["p"]
+
+
+def test_the_text_filter_combines_with_the_others(aliases):
+    events = load_events()
+    found = filter_events(events, text="Peking", aliases=aliases, event_types=["official_statement"])
+    assert set(found["event_id"]) == {"china-mod-statement-2022"}
 
 
 def test_filtering_returns_a_new_frame_and_leaves_the_input_alone():

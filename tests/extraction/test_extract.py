@@ -25,9 +25,9 @@ from dashboard.extraction.extract import (
     split_sentences,
     write_draft,
 )
-from dashboard.extraction.toponyms import ALIASES_PATH, ToponymIndex, find_mentions
+from dashboard.extraction.toponyms import ToponymIndex, find_mentions
 from dashboard.geography.divisions import DIVISION_POINTS_PATH
-from dashboard.paths import PLACES_PATH, SEEDS_DIR
+from dashboard.paths import ALIASES_PATH, PLACES_PATH, SEEDS_DIR
 
 SEED = "000_0441dc0ab698eb74.txt"
 # How far a drafted place may lie from the curated one, by the curated place's UCDP precision.

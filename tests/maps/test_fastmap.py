@@ -174,3 +174,8 @@ def test_nothing_is_loaded_from_the_internet(events, context):
 def test_empty_selection_encodes(events, context):
     assert decode_payload(encode_events(events.iloc[:0])).empty
     assert "NewsFastEvents" in strings(context, build_fast_layers(events.iloc[:0], context))["feature_group"]
+
+
+def test_a_click_on_the_canvas_tells_the_control_it_was_picked_on_the_map():
+    # The layer control then opens the selected event's popup where it is, without moving the map to it.
+    assert "(window.__newsSelection = window.__newsSelection || {}).picked = core.ids(this._d)[e];" in FAST_EVENTS_JS

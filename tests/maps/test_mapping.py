@@ -7,6 +7,8 @@ import html
 import json
 import math
 import re
+import shutil
+import subprocess
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,6 +26,7 @@ from dashboard.maps.mapping import (
     CLUSTER_ABOVE,
     DEFAULT_VIEW,
     EVENT_COLORS,
+    EVENT_MARKERS_JS,
     EVENT_SHAPES_JS,
     LEGEND_OPEN_MIN_WIDTH,
     MAP_HEIGHT,
@@ -467,8 +470,13 @@ VIEW_CASES = [
     # across the antimeridian, a map wide enough for the whole world at MIN_ZOOM: both ends
     (_points((*FIJI, 1), (*SAMOA, 1)), 1100, [FIJI, SAMOA], [], MIN_ZOOM),
     # across the antimeridian, a phone: the two cannot both be drawn (markers are drawn once, -180..180), so
-    # the view holds one of them (the western end of the world, here: ties go west), never empty sea
-    (_points((*FIJI, 1), (*SAMOA, 1)), 400, [SAMOA], [], MIN_ZOOM),
+    # the view holds one of them (the western end of the world, here: ties go west), never empty sea, and as
+    # close as a first view goes, since on a phone half the events are enough
+    (_points((*FIJI, 1), (*SAMOA, 1)), 400, [SAMOA], [FIJI], VIEW_MAX_ZOOM),
+    # a phone opens on the region holding half the events, closer than the world...
+    (_points((*BEIJING, 6), (*KYIV, 3), (*WASHINGTON, 1)), 400, [BEIJING], [KYIV, WASHINGTON], None),
+    # ...where a wider map shows the four in five
+    (_points((*BEIJING, 6), (*KYIV, 3), (*WASHINGTON, 1)), 900, [BEIJING, KYIV], [WASHINGTON], None),
     # across the antimeridian, more events on the Fiji side: that side
     (_points((*FIJI, 3), (*SAMOA, 1)), 400, [FIJI], [SAMOA], None),
     # one far outlier among many (four in five hold the view): it does not move the view off the rest
@@ -518,3 +526,115 @@ def test_map_context_reads_the_capitals_the_cities_would_give(context):
     slow = map_context(OfflineGazetteer(capitals_path=None))
     assert context.capitals == slow.capitals and len(context.capitals) == 174
     assert context.capitals["XKX"] == pytest.approx((42.67272, 21.16688))  # Pristina
+
+
+# ---------------------------------------------------------------- the selected event
+
+
+def test_marker_records_carry_how_close_a_selection_moves(events, context):
+    # An imprecise place's extent sets the zoom a move to it stops at; a precise one needs none.
+    for event_id, km in [("kyiv-offensive-2022", None), ("vostok-2022-sea-of-japan", PRECISION_RADIUS_KM[7])]:
+        (marker,) = marker_records([build_event_layers(one_event(events, event_id), context)[2]])
+        assert marker.get("km") == (None if km is None else round(km))
+    # Every marker can be found by its event id; the fast path's selected layer opens unless the control does.
+    for needle in ("group.newsById[records[j].id] = markers[j]", "window.NewsEventMarkers.find",
+                   "window.NewsEventMarkers.show", "if (!group.newsHandled) markers[0].openPopup()",
+                   ".on(\"click\", function () { picked(r.id); })"):
+        assert needle in EVENT_MARKERS_JS, needle
+
+
+# The markers' lookup and move, in Node with a stand-in map (Web Mercator, 256-px tiles): what show() does to
+# the map for a found marker. Each case: map zoom, centre, marker place, its extent (km), flags, cluster chain
+# (the child counts of its clusters from the closest zoom, markercluster's __parent chain; None: not clustered).
+SHOW_JS = r"""
+globalThis.window = globalThis;
+globalThis.L = {popup: () => { throw new Error("no popup alone here"); }};
+%s
+const [cases, options] = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
+const world = z => 256 * 2 ** z;
+function point(x, y) { return {x, y, subtract: ([dx, dy]) => point(x - dx, y - dy)}; }
+function project([lat, lon], z) {
+    const s = Math.sin(lat * Math.PI / 180);
+    return point((lon + 180) / 360 * world(z), (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * world(z));
+}
+function unproject(p, z) {
+    const lon = p.x / world(z) * 360 - 180, n = Math.PI - 2 * Math.PI * p.y / world(z);
+    return {lat: Math.atan(Math.sinh(n)) * 180 / Math.PI, lng: lon};
+}
+const out = cases.map(c => {
+    const moves = [], opened = [];
+    const home = {lat: c.at[0], lng: c.at[1]};
+    const popup = {options: {autoPan: true}};
+    const marker = {options: {eventKm: c.km}, getLatLng: () => home, getPopup: () => popup,
+                    openPopup: () => opened.push(popup.options.autoPan ? "popup" : "popup in place")};
+    let below = marker;  // its clusters, from the closest zoom out: each the __parent of the one before
+    (c.chain || []).forEach((count, i) => {
+        below = below.__parent = {_zoom: c.chainZoom - i, getChildCount: () => count,
+                                  spiderfy: () => { opened.push("spread"); spread(); }};
+    });
+    const group = {_map: true, newsById: {e1: marker}};
+    let spread = () => {};
+    if (c.chain) { group.getVisibleParent = () => marker.__parent; group.once = (name, then) => { spread = then; }; }
+    const map = {
+        getZoom: () => c.zoom, getSize: () => point(900, 560), getMinZoom: () => 2, getMaxZoom: () => 12,
+        hasLayer: layer => layer === marker ? !c.chain : true,
+        latLngToContainerPoint: ll => { const p = project([ll.lat, ll.lng], c.zoom), o = project(c.centre, c.zoom);
+                                         return point(p.x - o.x + 450, p.y - o.y + 280); },
+        project: (ll, z) => project([ll.lat, ll.lng], z), unproject,
+        setView: (centre, zoom) => moves.push(["setView", zoom, +centre.lng.toFixed(3)]),
+        flyTo: (centre, zoom) => moves.push(["flyTo", zoom, +centre.lng.toFixed(3)]),
+        once: (name, then) => { moves.push(["after " + name]); then(); },
+    };
+    const found = NewsEventMarkers.find([{eachLayer: f => [{}, {eachLayer: g => g(group)}].forEach(f)}], "e1");
+    NewsEventMarkers.show(map, found, options, c.flags);
+    return {moves, opened, missing: NewsEventMarkers.find([group], "e2")};
+});
+console.log(JSON.stringify(out));
+"""
+# (case, the moves it makes: [kind, zoom, centre longitude] or ["after moveend"], what opens)
+SHOW_CASES = [
+    # in view, well inside the map: the map stays, the popup opens
+    ({"zoom": 4, "centre": [40, 120], "at": [41, 121], "km": 0, "flags": {"move": True, "animate": True}},
+     [], ["popup"]),
+    # far away and precise: flown to at the precise zoom
+    ({"zoom": 3, "centre": [40, 120], "at": [50.45, 30.52], "km": 0, "flags": {"move": True, "animate": True}},
+     [["after moveend"], ["flyTo", 6, 30.52]], ["popup"]),
+    # the reader's closer zoom is kept
+    ({"zoom": 8, "centre": [40, 120], "at": [50.45, 30.52], "km": 0, "flags": {"move": True, "animate": True}},
+     [["after moveend"], ["flyTo", 8, 30.52]], ["popup"]),
+    # a region known to 800 km: its extent fits (1,600 km across 336 px at 50° N), further out
+    ({"zoom": 2, "centre": [0, -100], "at": [50.0, 100.0], "km": 800, "flags": {"move": True, "animate": True}},
+     [["after moveend"], ["flyTo", 4, 100.0]], ["popup"]),
+    # the first run: no flight, a jump
+    ({"zoom": 3, "centre": [40, 120], "at": [50.45, 30.52], "km": 0, "flags": {"move": True, "animate": False}},
+     [["setView", 6, 30.52]], ["popup"]),
+    # picked on the map by the reader: never moved to
+    ({"zoom": 3, "centre": [40, 120], "at": [50.45, 30.52], "km": 0, "flags": {"move": False}}, [], ["popup"]),
+    # open again after the layers' re-adding: the popup does not pan the map either
+    ({"zoom": 3, "centre": [40, 120], "at": [50.45, 30.52], "km": 0, "flags": {"move": False, "still": True}}, [],
+     ["popup in place"]),
+    # in view but in a cluster, alone from zoom 7: zoomed into
+    ({"zoom": 4, "centre": [40, 120], "at": [41, 121], "km": 0, "chain": [3, 9], "chainZoom": 6,
+      "flags": {"move": True, "animate": True}}, [["after moveend"], ["flyTo", 7, 121]], ["spread", "popup"]),
+    # at one place with 7 others (never alone): zoomed to where its cluster holds only them, then spread
+    ({"zoom": 2, "centre": [40, 120], "at": [41, 121], "km": 0, "chain": [8] * 8 + [12], "chainZoom": 12,
+      "flags": {"move": True, "animate": True}}, [["after moveend"], ["flyTo", 5, 121]], ["spread", "popup"]),
+    # ... unless that zoom is too close: spread where it is
+    ({"zoom": 2, "centre": [40, 120], "at": [41, 121], "km": 0, "chain": [8, 8, 12], "chainZoom": 12,
+      "flags": {"move": True, "animate": True}}, [], ["spread", "popup"]),
+]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js runs the markers' script outside a browser")
+def test_a_selection_moves_the_map_only_as_far_as_needed(tmp_path):
+    from dashboard.maps.controls import ViewLayerControl
+
+    script, data = tmp_path / "show.js", tmp_path / "cases.json"
+    script.write_text(SHOW_JS % EVENT_MARKERS_JS, encoding="utf-8")
+    data.write_text(json.dumps([[case for case, _, _ in SHOW_CASES], ViewLayerControl().select_options]),
+                    encoding="utf-8")
+    out = json.loads(subprocess.run([shutil.which("node"), str(script), str(data)], capture_output=True, text=True,
+                                    check=True, timeout=30).stdout)
+    for (case, moves, opened), got in zip(SHOW_CASES, out, strict=True):
+        assert (got["moves"], got["opened"]) == (moves, opened), case
+        assert got["missing"] is None

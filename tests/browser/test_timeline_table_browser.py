@@ -1,18 +1,20 @@
-"""The timeline, the table and the map as one instrument, in a real Chromium with the network cut at localhost, at a
-wide and a phone-sized page: the timeline names every event it draws and never repeats a tick, draws a date known
-only to the year unlike a known span, and a drag across it sets the date filter; a click on a timeline row or a
-table row selects the event; on a phone the map starts in the first screen."""
+"""The timeline, the table, the search and the map as one instrument, in a real Chromium with the network cut at
+localhost, at a wide and a phone-sized page: the timeline names every event it draws and never repeats a tick, draws
+a date known only to the year unlike a known span, and a drag across it sets the date filter; a click on a timeline
+row or a table row opens the event on the map; a search by another name of a place finds it; a plain spreadsheet is
+mapped and loaded; on a phone the map starts in the first screen."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from dashboard.dataset.filters import filter_events
 from dashboard.dataset.loading import load_events
-from tests.browser.test_map_browser import MAP_FRAME, TIMEOUT_MS, open_app, settle
+from tests.browser.test_map_browser import MAP_FRAME, TIMEOUT_MS, open_app, settle, wait_for_events
 
 pytestmark = pytest.mark.browser
 
@@ -138,4 +140,39 @@ def test_on_a_phone_the_map_starts_in_the_first_screen(offline_page, server):
     settle(offline_page)
     top = offline_page.evaluate("() => window.scrollY") + handle.bounding_box()["y"]
     assert top < 900 * 0.6, top  # the map's top edge, and most of the map, in the first screen
+    assert offline_page.traffic.blocked == []
+
+
+@pytest.mark.parametrize("width", [1400, 420])
+def test_a_plain_spreadsheet_is_mapped_and_loaded(offline_page, server, width):
+    offline_page.set_viewport_size({"width": width, "height": 900})
+    _, frame = open_app(offline_page, server)
+    if width < 640:  # a phone: the uploader is in the sidebar, closed until opened
+        offline_page.locator('[data-testid="stExpandSidebarButton"]').click()
+    plain = Path(__file__).parents[1] / "corpus" / "plain_table.csv"
+    offline_page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(plain))
+    button = offline_page.get_by_role("button", name="Load mapped table")
+    button.wait_for(timeout=TIMEOUT_MS)
+    if width < 640:  # the sidebar covers the page on a phone: closed again, as a reader would
+        offline_page.locator('[data-testid="stSidebarCollapseButton"] button').click()
+    button.scroll_into_view_if_needed()
+    button.click()
+    offline_page.get_by_text("all 20 rows are valid").first.wait_for(timeout=TIMEOUT_MS)
+    frame = offline_page.wait_for_selector(MAP_FRAME, timeout=TIMEOUT_MS).content_frame()
+    wait_for_events(frame, 20)
+    assert offline_page.traffic.blocked == []
+
+
+@pytest.mark.parametrize("query", ["Kiev", "kiew"])
+def test_a_search_by_another_name_finds_the_place(offline_page, server, events, query):
+    _, frame = open_app(offline_page, server)
+    field = offline_page.locator('[data-testid="stTextInput"] input')
+    field.fill(query)
+    field.press("Enter")
+    kyiv = events[events["place"] == "Kyiv"]
+    assert len(kyiv) >= 1
+    frame = offline_page.wait_for_selector(MAP_FRAME, timeout=TIMEOUT_MS).content_frame()
+    wait_for_events(frame, len(kyiv))
+    settle(offline_page)
+    assert url_params(offline_page)["q"] == [query]
     assert offline_page.traffic.blocked == []
