@@ -324,11 +324,17 @@ class PlaceLabels(MacroElement):
         self.places = [[name, lat, lon] for name, lat, lon in places]
 
 
+COORDINATES_NAME = r"\s*-?\d+(?:\.\d+)?\s*,\s*-?\d+(?:\.\d+)?\s*"  # "48.8566, 2.3522"
+
+
 def place_rows(events: pd.DataFrame) -> list[tuple[str, float, float]]:
-    """The places of ``events`` as (name, lat, lon), the most frequent first, at most :data:`MAX_PLACE_LABELS`."""
+    """The places of ``events`` as (name, lat, lon), the most frequent first, at most :data:`MAX_PLACE_LABELS`;
+    not a place named only by its coordinates."""
     if events.empty:
         return []
     counts = events.groupby(["place", "latitude", "longitude"], sort=False).size().reset_index(name="n")
+    # A place named only by its coordinates (a table's row without a place name) would label the map with numbers.
+    counts = counts[~counts["place"].astype(str).str.fullmatch(COORDINATES_NAME)]
     counts = counts.sort_values(["n", "place"], ascending=[False, True], kind="stable").head(MAX_PLACE_LABELS)
     return [(str(p), round(float(lat), 5), round(float(lon), 5))
             for p, lat, lon in counts[["place", "latitude", "longitude"]].itertuples(index=False)]

@@ -339,13 +339,17 @@ def event_id_from_tooltip(text: str) -> str | None:
     return match.group(1) if match else None
 
 
+DATE_BASIS_WORDS = {DateBasis.ARTICLE: "from the article", DateBasis.BACKGROUND: "from background knowledge",
+                    DateBasis.TABLE: "from the uploaded table"}
+
+
 def popup_html(row: Any) -> str:
     """The marker's popup: every field a reader needs to cite the event, escaped."""
     e = _escape
     precision = LocationPrecision(int(row.location_precision))
     participants = ", ".join(f"{country_name(code)} ({code})" for code in row.participants) or "none named"
     sources = ", ".join(row.sources) or "no outlet named"
-    basis = "from the article" if row.date_basis == DateBasis.ARTICLE else "from background knowledge"
+    basis = DATE_BASIS_WORDS.get(row.date_basis, "basis not given")
     parts = [
         f"<div class='event-popup'><b>{e(row.title)}</b>",
         f"<div class='meta'>{e(event_type_label(row.event_type))} · <code>{e(row.event_id)}</code></div>",
@@ -358,9 +362,12 @@ def popup_html(row: Any) -> str:
         f"</p><p><b>Where:</b> {e(row.place)} — {e(precision.label)} (UCDP {int(precision)})"
         f"<br><small>{e(row.coord_source)}</small></p>",
         f"<p><b>Participants:</b> {e(participants)}<br><b>Cited outlet:</b> {e(sources)}</p>",
-        f"<blockquote>{e(row.quote)}</blockquote>",
-        f"<div class='meta'>Source: <code>{e(row.seed)}</code></div>",
     ]
+    if row.quote or row.seed:  # a table's row may come without an article
+        parts += [f"<blockquote>{e(row.quote)}</blockquote>",
+                  f"<div class='meta'>Source: <code>{e(row.seed)}</code></div>"]
+    else:
+        parts.append("<div class='meta'>Source: the uploaded table (no article quoted)</div>")
     if row.notes:
         parts.append(f"<p><small><b>Notes:</b> {e(row.notes)}</small></p>")
     return "".join(parts) + "</div>"

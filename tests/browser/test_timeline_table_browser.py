@@ -176,3 +176,24 @@ def test_a_search_by_another_name_finds_the_place(offline_page, server, events, 
     settle(offline_page)
     assert url_params(offline_page)["q"] == [query]
     assert offline_page.traffic.blocked == []
+
+
+@pytest.mark.parametrize("width", [1400, 420])
+def test_a_shared_url_restores_the_whole_view(offline_page, server, events, width):
+    from tests.browser.test_view_layers_browser import LAYER_SHOWN_JS, LINES
+
+    offline_page.set_viewport_size({"width": width, "height": 900})
+    query = "?from=2022-08-01&to=2022-09-05&type=military_exercise&event=vostok-2022&at=56,133,4&hide=lines"
+    _, frame = open_app(offline_page, server, query)
+    expected = filter_events(events, start="2022-08-01", end="2022-09-05", event_types=["military_exercise"])
+    wait_for_events(frame, len(expected))
+    assert_popup_open(offline_page, events.set_index("event_id").loc["vostok-2022", "title"])
+    # At the link's zoom, on the event (the open popup may pan the map so that it fits).
+    assert frame.evaluate("window.map.getZoom()") == 4
+    assert frame.evaluate("window.map.getBounds().contains([62, 135])")
+    assert frame.evaluate(LAYER_SHOWN_JS, LINES) is False
+    settle(offline_page)
+    params = url_params(offline_page)
+    assert (params["event"], params["hide"], params["type"]) == (["vostok-2022"], ["lines"], ["military_exercise"])
+    assert offline_page.get_by_text("Adjusted in the URL").count() == 0
+    assert offline_page.traffic.blocked == []

@@ -31,6 +31,7 @@ from dashboard.maps.basemap import (
     labels_json,
     load_labels,
     place_labels,
+    place_rows,
     published_files,
     served_urls,
 )
@@ -243,3 +244,8 @@ def test_place_labels_of_no_event_draw_nothing_and_many_are_capped():
 def test_a_place_name_cannot_end_the_script():
     events = pd.DataFrame({"place": ["</script><script>alert(1)</script>"], "latitude": [1.0], "longitude": [2.0]})
     assert "<script>alert" not in rendered(place_labels(events))
+
+
+def test_a_place_named_only_by_its_coordinates_gets_no_label():
+    events = load_events().head(3).assign(place=["48.8566, 2.3522", "-33.9,151.2", "Kyiv"])
+    assert [name for name, _, _ in place_rows(events)] == ["Kyiv"]

@@ -638,3 +638,10 @@ def test_a_selection_moves_the_map_only_as_far_as_needed(tmp_path):
     for (case, moves, opened), got in zip(SHOW_CASES, out, strict=True):
         assert (got["moves"], got["opened"]) == (moves, opened), case
         assert got["missing"] is None
+
+
+def test_a_table_row_without_an_article_says_where_its_dates_come_from(events):
+    row = first_row(one_event(events, "vostok-2022", date_basis="table", quote="", seed=""))
+    text = html.unescape(re.sub(r"<[^>]+>", "", popup_html(row)))
+    assert "from the uploaded table" in text and "Source: the uploaded table (no article quoted)" in text
+    assert "background" not in text
