@@ -145,6 +145,8 @@ def test_clicking_a_marker_selects_its_event(sized_page, server):
     sized_page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
     sized_page.get_by_text("Selected event").wait_for(timeout=TIMEOUT_MS)
     sized_page.wait_for_url("**event=pelosi-taipei-visit*", timeout=TIMEOUT_MS)
+    # The selection's rerun opens the popup again on the re-added marker; the first fades out (200 ms).
+    frame.wait_for_function("() => document.querySelectorAll('.leaflet-popup').length === 1", timeout=TIMEOUT_MS)
     assert frame.locator(".leaflet-popup-content").inner_text().startswith("Nancy Pelosi")
 
 
