@@ -1,8 +1,9 @@
 """Screenshot the app for the README, and measure the map: time to paint and bytes sent for it.
 
 Starts the app on a free local port, opens it in Debian's Chromium with every non-local request blocked,
-waits until Leaflet has drawn the event markers, and saves ``docs/screenshot.png`` (1400×900) and
-``docs/screenshot-420.png`` (a phone, 420×900). Prints:
+waits until Leaflet has drawn the event markers, and saves ``docs/screenshot.png`` (1400×900),
+``docs/screenshot-420.png`` (a phone, 420×900) and ``docs/screenshot-popup.png`` (a shared link with an event
+selected: its popup open). Prints:
 
 - time from navigation to map painted, for a cold load (new server, new browser) and warm loads;
 - the map's payload: the component's arguments (the map script, event layers, layer control — what a
@@ -49,7 +50,9 @@ def component_payload() -> dict[str, int]:
     return sizes
 
 
-SIZES = {"screenshot.png": (1400, 900), "screenshot-420.png": (420, 900)}
+# name: (width, height, query); the third is a shared link's view: one event selected, its popup open
+SIZES = {"screenshot.png": (1400, 900, ""), "screenshot-420.png": (420, 900, ""),
+         "screenshot-popup.png": (1400, 900, "/?event=vostok-2022-sea-of-japan")}
 
 
 def browse(url: str, out: Path, runs: int) -> tuple[list[float], int]:
@@ -73,9 +76,9 @@ def browse(url: str, out: Path, runs: int) -> tuple[list[float], int]:
                 asset_bytes = sum(sizes)
             page.close()
         blocked = list(timing.traffic.blocked)
-        for name, (width, height) in SIZES.items():  # a page of its own each: the map opens on a view for its width
+        for name, (width, height, query) in SIZES.items():  # a page each: the map opens on a view for its width
             page = open_offline_page(browser, width=width, height=height, device_scale_factor=1)
-            open_painted(page, url)
+            open_painted(page, url + query)
             page.wait_for_timeout(2500)  # labels placed, chart drawn
             page.screenshot(path=str(out / name))
             blocked += page.traffic.blocked

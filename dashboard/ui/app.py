@@ -242,10 +242,10 @@ def _date_inputs(options: FilterOptions) -> None:
     """Two date fields under the slider, to type a range to the day (the slider moves a week a pixel on a
     five-year dataset). They show the slider's range; a typed date moves it."""
     st.session_state["date_from"], st.session_state["date_to"] = st.session_state["dates"]
-    left, right = st.sidebar.columns(2)
-    for column, key, label in ((left, "date_from", "From"), (right, "date_to", "To")):
-        column.date_input(label, key=key, min_value=options.date_min, max_value=options.date_max,
-                          format="YYYY-MM-DD", on_change=_typed_date, args=(key,))
+    # One above the other: side by side, a 300-pixel sidebar cuts the dates short.
+    for key, label in (("date_from", "From"), ("date_to", "To")):
+        st.sidebar.date_input(label, key=key, min_value=options.date_min, max_value=options.date_max,
+                              format="YYYY-MM-DD", on_change=_typed_date, args=(key,))
 
 
 @guarded
