@@ -122,16 +122,17 @@ def test_a_click_on_a_table_row_opens_its_event_on_the_map(offline_page, server,
 
 
 def assert_popup_open(page, title: str) -> None:
-    """The map shows ``title``'s popup, inside the map's frame."""
+    """The map shows ``title``'s popup, inside the map's frame, once the move to it has ended (the map flies to
+    the event, then pans to fit the popup)."""
     frame = page.wait_for_selector(MAP_FRAME, timeout=TIMEOUT_MS).content_frame()
-    frame.wait_for_function("title => [...document.querySelectorAll('.leaflet-popup')].some("
-                            "p => p.textContent.includes(title))", arg=title, timeout=TIMEOUT_MS)
-    inside = frame.evaluate("""() => {
+    frame.wait_for_function("""title => {
         const map = window.map.getContainer().getBoundingClientRect();
-        const r = document.querySelector('.leaflet-popup-content-wrapper').getBoundingClientRect();
-        return r.left >= map.left && r.right <= map.right && r.top >= map.top && r.bottom <= map.bottom;
-    }""")
-    assert inside
+        return [...document.querySelectorAll('.leaflet-popup')].some(p => {
+            const r = p.querySelector('.leaflet-popup-content-wrapper').getBoundingClientRect();
+            return p.textContent.includes(title) && r.left >= map.left && r.right <= map.right
+                && r.top >= map.top && r.bottom <= map.bottom;
+        });
+    }""", arg=title, timeout=TIMEOUT_MS)
 
 
 def test_on_a_phone_the_map_starts_in_the_first_screen(offline_page, server):
