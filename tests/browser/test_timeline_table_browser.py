@@ -198,3 +198,29 @@ def test_a_shared_url_restores_the_whole_view(offline_page, server, events, widt
     assert (params["event"], params["hide"], params["type"]) == (["vostok-2022"], ["lines"], ["military_exercise"])
     assert offline_page.get_by_text("Adjusted in the URL").count() == 0
     assert offline_page.traffic.blocked == []
+
+
+def test_a_pan_after_a_marker_click_keeps_a_later_selection(offline_page, server, events):
+    """The frame's view report is a change of the map's value too, which still holds the last click: it must not
+    select that clicked marker again over a row chosen since."""
+    from tests.browser.test_markers_browser import MARKERS_JS
+
+    handle, frame = open_app(offline_page, server)
+    settle(offline_page)
+    target = next(m for m in frame.evaluate(MARKERS_JS) if m["id"] == "pelosi-taipei-visit")
+    box = handle.bounding_box()
+    offline_page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+    offline_page.wait_for_url("**event=pelosi-taipei-visit*", timeout=TIMEOUT_MS)
+    settle(offline_page)
+    grid = offline_page.locator('[data-testid="stDataFrame"]').last
+    grid.scroll_into_view_if_needed()
+    grid_box = grid.bounding_box()
+    offline_page.mouse.click(grid_box["x"] + 18, grid_box["y"] + 35 + 17)  # the first row: another event
+    offline_page.wait_for_function("() => !location.search.includes('event=pelosi-taipei-visit')", timeout=TIMEOUT_MS)
+    settle(offline_page)
+    chosen, before = url_params(offline_page)["event"], url_params(offline_page).get("at")
+    frame.evaluate("window.map.panBy([200, 0], {animate: false})")
+    offline_page.wait_for_function("before => new URLSearchParams(location.search).get('at') !== before",
+                                   arg=before[0] if before else None, timeout=TIMEOUT_MS)
+    settle(offline_page)
+    assert url_params(offline_page)["event"] == chosen
