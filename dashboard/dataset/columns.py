@@ -193,7 +193,7 @@ _ID_TITLE_CHARS = 60  # of the title in a generated id; with "-" and the row num
 _SHOWN_COLUMNS = 20  # column names listed in a message
 
 
-def fold(name: object) -> str:
+def name_key(name: object) -> str:
     """A column name as guesses compare it: lower case, runs of anything but letters and digits as one "_"."""
     return re.sub(r"[^0-9a-z]+", "_", str(name).strip().lower()).strip("_")
 
@@ -203,12 +203,12 @@ def guess_mapping(columns: Iterable[object]) -> ColumnMapping:
     underscores aside); each column is given to one field at most. A table in the dataset's format maps to
     itself."""
     names = [str(c).strip() for c in columns]
-    by_fold: dict[str, str] = {}
+    by_key: dict[str, str] = {}
     for name in names:
-        by_fold.setdefault(fold(name), name)
+        by_key.setdefault(name_key(name), name)
     chosen: dict[str, str] = {}
     for name in GUESSES:
-        column = next((by_fold[g] for g in GUESSES[name] if g in by_fold and by_fold[g] not in chosen.values()),
+        column = next((by_key[g] for g in GUESSES[name] if g in by_key and by_key[g] not in chosen.values()),
                       None)
         if column is not None:
             chosen[name] = column
@@ -312,7 +312,7 @@ def _mapping_from(entries: Sequence[tuple[str, str | None, str]], *, origin: str
     errors = list(errors or [])
     chosen: dict[str, str | None] = {}
     for name, column, where in entries:
-        key = FIELD_ALIASES.get(fold(name), fold(name))
+        key = FIELD_ALIASES.get(name_key(name), name_key(name))
         if key not in _FIELD_SET:
             errors.append(f"{where}: unknown field {name.strip()!r} (fields: {', '.join(FIELDS)})")
         elif key in chosen:
@@ -549,7 +549,7 @@ PLACEHOLDER_NOTE = "The table gives no event type, and no word of the title tell
 def _event_types(given: np.ndarray, titles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The mapped types ("Military exercise" read as ``military_exercise``; others kept as written); where none
     is given, the type the title's words suggest, with a note saying it is a guess."""
-    types = _per_unique(given, lambda v: fold(v) if fold(v) in _TYPE_VALUES else v).copy()
+    types = _per_unique(given, lambda v: name_key(v) if name_key(v) in _TYPE_VALUES else v).copy()
     missing = types == ""
     note = np.full(len(types), "", dtype=object)
     if missing.any():
