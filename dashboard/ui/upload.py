@@ -56,8 +56,9 @@ FIELD_HELP: dict[str, str] = {
     "place": "A place name: shown with the event, and looked up offline for rows without coordinates.",
     "country": "The place's country: an ISO code (FRA, FR) or its name. Optional.",
     "participants": "Countries taking part, separated by ; or , (ISO codes or names).",
-    "event_type": "military_exercise, troop_deployment, armed_conflict, diplomatic_agreement, diplomatic_visit or "
-                  "official_statement. Without it, guessed from the title (the notes say so).",
+    "event_type": "military_exercise, troop_deployment, armed_conflict, diplomatic_agreement, diplomatic_visit, "
+                  "official_statement or other. Without it, guessed from the title's words (the notes say so), "
+                  "else other.",
     "sources": "The outlets cited for the event, separated by ;.",
     "quote": "A sentence quoted verbatim from the seed article; checked against it.",
     "seed": "The file name of the article (.txt) the quote is from: upload it with the table.",
