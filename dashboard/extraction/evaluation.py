@@ -10,6 +10,20 @@ Scores, summed over articles:
 - precision = matched / predicted, recall = matched / gold;
 - accuracy = the share of matched mentions whose coordinates are within 161 km (100 miles, the field's usual
   threshold) of gold, by geodesic distance.
+
+Countries are scored apart, because where a country is put is a convention, not a finding: the map puts a country
+at a point inside its outline, while gold files (GeoVirus among them) use a conventional centre, hundreds of
+kilometres away for large countries. So the matched mentions are split by what the extractor resolved them to:
+
+- *country mentions* (resolved at country precision, UCDP 6): the *right-country rate* is the share whose gold
+  point lies in the predicted country, i.e. inside its fine outline (``data/world-50m.geojson``) or within 161 km
+  of either of its points (the map's point and the conventional centre: see
+  :mod:`dashboard.geography.country_points`). A country chosen for a same-named state ("Georgia") is wrong;
+  the centre chosen by convention is not;
+- *non-country mentions* (everything else: cities, divisions, regions, seas): *place accuracy* is the share within
+  161 km of gold, as above.
+
+A predicted mention with no ``precision`` attribute counts as a non-country one.
 """
 
 from __future__ import annotations
@@ -23,7 +37,9 @@ from typing import Protocol
 
 from geopy.distance import distance
 
+from ..dataset.schema import LocationPrecision
 from ..errors import DashboardError
+from ..geography.country_points import in_country
 from ..paths import ROOT
 
 __all__ = [
@@ -51,7 +67,9 @@ class GoldFileError(DashboardError, ValueError):
 
 
 class Predicted(Protocol):
-    """What the scorer needs of a predicted mention: 0-based half-open span and coordinates."""
+    """What the scorer needs of a predicted mention: 0-based half-open span and coordinates. A mention that also
+    has ``precision`` (UCDP) and ``country`` (ISO3), as the extractor's have, is scored as a country mention when
+    its precision is the country's."""
 
     start: int
     end: int
@@ -86,6 +104,10 @@ class Scores:
     matched: int = 0
     exact: int = 0
     accurate: int = 0
+    countries: int = 0  # matched mentions resolved to a country
+    right_countries: int = 0  # ... whose gold point lies in that country
+    places: int = 0  # matched mentions resolved to anything else
+    accurate_places: int = 0  # ... within ACCURACY_KM of gold
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, mention, detail)
 
     @property
@@ -106,9 +128,23 @@ class Scores:
         """Share of matched mentions resolved within :data:`ACCURACY_KM` of gold."""
         return self.accurate / self.matched if self.matched else 0.0
 
+    @property
+    def right_country_rate(self) -> float:
+        """Share of matched country mentions whose gold point lies in the predicted country."""
+        return self.right_countries / self.countries if self.countries else 0.0
+
+    @property
+    def place_accuracy(self) -> float:
+        """Share of matched non-country mentions resolved within :data:`ACCURACY_KM` of gold."""
+        return self.accurate_places / self.places if self.places else 0.0
+
     def __add__(self, other: Scores) -> Scores:
-        return Scores(self.gold + other.gold, self.predicted + other.predicted, self.matched + other.matched,
-                      self.exact + other.exact, self.accurate + other.accurate, self.errors + other.errors)
+        counts = {name: getattr(self, name) + getattr(other, name) for name in _COUNTS}
+        return Scores(**counts, errors=self.errors + other.errors)
+
+
+_COUNTS = ("gold", "predicted", "matched", "exact", "accurate", "countries", "right_countries", "places",
+           "accurate_places")
 
 
 def default_gold_path() -> Path:
@@ -162,16 +198,30 @@ def score_article(article: GoldArticle, predicted: Sequence[Predicted]) -> Score
         g, p = gold[gi], predicted[pi]
         scores.exact += (g.start, g.end) == (p.start, p.end)
         km = distance((g.latitude, g.longitude), (p.latitude, p.longitude)).km
-        if km <= ACCURACY_KM:
-            scores.accurate += 1
+        scores.accurate += km <= ACCURACY_KM
+        if _is_country(p):
+            scores.countries += 1
+            right = in_country(p.country, g.latitude, g.longitude)
+            scores.right_countries += right
+            if not right:
+                scores.errors.append(("wrong country", g.name, f"gold ({g.latitude:.2f}, {g.longitude:.2f}) is not "
+                                                               f"in {p.country}"))
         else:
-            scores.errors.append(("distant", g.name, f"{km:.0f} km off ({p.latitude:.2f}, {p.longitude:.2f})"))
+            scores.places += 1
+            scores.accurate_places += km <= ACCURACY_KM
+            if km > ACCURACY_KM:
+                scores.errors.append(("distant", g.name, f"{km:.0f} km off ({p.latitude:.2f}, {p.longitude:.2f})"))
     matched_gold, matched_predicted = {gi for gi, _ in matches}, {pi for _, pi in matches}
     scores.errors += [("missed", g.name, _context(article.text, g.start, g.end))
                       for gi, g in enumerate(gold) if gi not in matched_gold]
     scores.errors += [("spurious", article.text[p.start:p.end], _context(article.text, p.start, p.end))
                       for pi, p in enumerate(predicted) if pi not in matched_predicted]
     return scores
+
+
+def _is_country(predicted: Predicted) -> bool:
+    return getattr(predicted, "precision", None) == LocationPrecision.COUNTRY and bool(getattr(predicted, "country",
+                                                                                               ""))
 
 
 def evaluate(articles: Iterable[GoldArticle], extractor: Callable[[str], Sequence[Predicted]]) -> Scores:
@@ -189,6 +239,10 @@ def format_scores(scores: Scores) -> str:
         f"(overlapping spans; {scores.exact} exact)",
         f"precision {scores.precision:.3f}  recall {scores.recall:.3f}  F1 {scores.f1:.3f}",
         f"accuracy within {ACCURACY_KM:g} km {scores.accuracy:.3f} ({scores.accurate} of {scores.matched} matched)",
+        f"  non-country mentions: accuracy within {ACCURACY_KM:g} km {scores.place_accuracy:.3f} "
+        f"({scores.accurate_places} of {scores.places})",
+        f"  country mentions: right country {scores.right_country_rate:.3f} "
+        f"({scores.right_countries} of {scores.countries})",
     ])
 
 

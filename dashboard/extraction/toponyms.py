@@ -2,15 +2,20 @@
 
 The names come from the data layer (:mod:`dashboard.geography.gazetteer` and
 :mod:`dashboard.geography.divisions`: the curated regions, countries, GeoNames cities, first-order divisions,
-continents and UN sub-regions) and the curated ``data/aliases.csv`` (abbreviations, transliterations, former
-names and unambiguous demonyms). Matching is by capitalised phrase, longest first, so "Sea of Japan" is taken
-before "Japan" and "Russia's far east" before "Russia".
+GeoNames' English division names and second-order divisions ("East Java", "Scott County"), continents and UN
+sub-regions) and the curated ``data/aliases.csv`` (abbreviations, transliterations, former names and unambiguous
+demonyms). Matching is by capitalised phrase, longest first, so "Sea of Japan" is taken before "Japan" and "Russia's
+far east" before "Russia"; an elided connector is part of a name ("Côte d'Ivoire").
 
 Resolution uses general priors only, no per-name rules: the kind of place (a curated region over a country over
-a division over a city), a capital's standing, population, the countries the article mentions, a following
-", Country" or ", State" ("Pandi, Bulacan"), the city before ", State" ("Rockville, Maryland") and a cue word
-("New York state"). A name inside a longer proper name ("Kenya Broadcasting Corporation", "Ned Price") is kept
-as a qualifier: it names a country for participants but is not a place.
+a division over a city), a capital's standing, population, the countries the article mentions and the first-order
+divisions it names more than once, a following ", Country" or ", State" ("Pandi, Bulacan"; a list of states is no
+container), the city before ", State" ("Rockville, Maryland"), a cue word ("New York state"; a cued name is never a
+same-named town abroad) and a list of divisions around the name. A town named like a division of its country but
+lying in another never wins on priors alone ("California" is the state), and each name keeps one reading per
+article, its most confident mention's. A name inside a longer proper name ("Kenya Broadcasting Corporation", "Ned
+Price", "Nelson Mandela") is kept as a qualifier: it names a country for participants but is not a place; a place's
+own public bodies ("Seoul City Hall") do not make it one.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from typing import Literal, NamedTuple
 
 from geopy.distance import distance
 
+from ..dataset.schema import LocationPrecision
 from ..geography.countries import country_figure, geonames_countries, normalise_name
 from ..geography.divisions import DIRECTIONS, divisions
 from ..geography.gazetteer import GeocodeResult, OfflineGazetteer
@@ -40,6 +46,7 @@ __all__ = [
     "Resolved",
     "ToponymIndex",
     "context_countries",
+    "context_divisions",
     "find_mentions",
     "resolve_mentions",
 ]
@@ -53,8 +60,11 @@ Kind = Literal["region", "continent", "country", "division", "city"]
 KIND_PRIOR: dict[str, float] = {"region": 5.0, "country": 4.0, "continent": 4.0, "division": 3.0, "city": 2.0}
 CAPITAL_BONUS = 1.5  # "Washington" the capital over Washington state
 CONTEXT_BONUS = 2.0  # a division or city in a country the article mentions
+DIVISION_CONTEXT_BONUS = 1.0  # a city or county in a first-order division the article names ("Indiana") ...
+DIVISION_CONTEXT_MIN_MENTIONS = 2  # ... more than in passing: "Boston" in an article that once names New York
 ALTERNATE_NAME_PENALTY = 0.5  # a city known by this name only as an alternate name
 
+LIST_MIN_DIVISIONS = 2  # other names of a list that are only divisions, for a name in it to be one too
 SAME_ENTITY_KM = 1000  # a same-named division this close to a country is that country ("Taiwan")
 
 
@@ -82,6 +92,9 @@ GEOGRAPHIC_GENERICS = _words(
 ORGANISATION_HEADS = _words(
     "university college school institute department ministry bank museum hospital church academy council "
     "office agency bureau commission committee embassy consulate")
+# A place's own public bodies name the place: "Seoul City Hall", "Queensland Police", "Mexico City Health Secretary"
+# (unlike a company's name: "Kenya Airways").
+PUBLIC_BODIES = _words("city police army navy government council ministry parliament health regional provincial")
 # A name before these is a disease or a strain named after a place ("Marburg virus", "Reston ebolavirus").
 DISEASE_WORDS = _words("virus ebolavirus fever haemorrhagic hemorrhagic strain variant")
 # Before a name, these make it a person's ("Dr. Moll", "President Bush"); next to it, so do these verbs.
@@ -96,6 +109,7 @@ FEATURE_WORDS = _words("valley mountains mountain delta bay county lake river is
                        "gulf sea desert plateau basin range creek mount")
 
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:\w|[’'.](?=\w))*")
+_ELIDED = re.compile(r"[a-z]{1,4}[’'][A-Z]\w*")  # "d'Ivoire", "dell'Aquila": an elided connector and a name
 _EVENT_YEAR = re.compile(r" (?:19|20)\d\d\b")
 _POSSESSIVE = re.compile(r"[’']s$")
 # "New York state", "Punjab province", "the state of Washington"; not "state television", "state-run media".
@@ -123,6 +137,8 @@ class Container(NamedTuple):
 
     country: str
     division: str = ""
+    point: tuple[float, float] | None = None  # the division's, for towns whose division is not known by code
+    town: Candidate | None = None  # the same-named town nearest to that point: the one in the division
 
 
 @dataclass(frozen=True)
@@ -231,9 +247,19 @@ def find_mentions(text: str, index: ToponymIndex) -> list[Mention]:
             continue
         mention, used = found
         if not _is_word_or_person(mention, lowercase, persons) and not _part_of_feature(text, tokens, i, i + used):
-            mentions.append(_mark_embedded(text, tokens, i, i + used, mention, index))
+            mention = _mark_embedded(text, tokens, i, i + used, mention, index)
+            if mentions and _same_proper_name(mentions[-1], mention, text):
+                mention = replace(mention, embedded=True)
+            mentions.append(mention)
         i += used
     return mentions
+
+
+def _same_proper_name(previous: Mention, mention: Mention, text: str) -> bool:
+    """Whether a town's name is the second word of a proper name whose first word was taken for a qualifier:
+    "Nelson Mandela" ("Nelson" is embedded in the name, so "Mandela" is too)."""
+    return (previous.embedded and text[previous.end:mention.start] == " "
+            and all(c.kind == "city" for c in mention.candidates))
 
 
 def _match_at(text: str, tokens: Sequence[re.Match], i: int, index: ToponymIndex) -> tuple[Mention, int] | None:
@@ -275,8 +301,13 @@ def _joined(text: str, tokens: Sequence[re.Match]) -> bool:
 
 
 def _title_cased(words: Sequence[str]) -> bool:
-    """Every word capitalised but lower-case connectors inside ("Sea of Japan"), so "Eastern province" is not."""
-    return words[-1][0].isupper() and all(w[0].isupper() or w in CONNECTORS for w in words)
+    """Every word capitalised but lower-case connectors inside ("Sea of Japan"), so "Eastern province" is not. An
+    elided connector is one with the capitalised word it is joined to ("Côte d'Ivoire", "Val d'Oise")."""
+    return _capitalised(words[-1]) and all(_capitalised(w) or w in CONNECTORS for w in words)
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() or bool(_ELIDED.fullmatch(word))
 
 
 def _person_names(text: str, tokens: Sequence[re.Match]) -> frozenset[str]:
@@ -301,8 +332,10 @@ def _person_names(text: str, tokens: Sequence[re.Match]) -> frozenset[str]:
 def _part_of_feature(text: str, tokens: Sequence[re.Match], i: int, j: int) -> bool:
     """Whether the name is part of a larger feature: "Salinas Valley", "Lake Titicaca", "South West", "Danube
     Delta" (no mention of Nigeria's Delta State; "Nigeria's Delta state" and "Lagos. Delta officials" are)."""
-    after = tokens[j].group() if j < len(tokens) else ""
-    before = tokens[i - 1].group() if i > 0 else ""
+    # A neighbour counts only inside the name's clause: in "Austin, in Scott County, Indiana" the "County" before
+    # the comma does not make "Indiana" part of a feature.
+    after = tokens[j].group() if j < len(tokens) and _joined(text, tokens[j - 1:j + 1]) else ""
+    before = tokens[i - 1].group() if i > 0 and _joined(text, tokens[i - 1:i + 1]) else ""
     if {w.group().lower() for w in tokens[i:j]} <= DIRECTIONS:
         return True
     if _POSSESSIVE.search(tokens[j - 1].group()):  # "Nigeria's Delta state": the name ends before the feature
@@ -324,8 +357,8 @@ def _is_word_or_person(mention: Mention, lowercase: frozenset[str], persons: fro
                                                          for c in mention.candidates):
         return False
     word = mention.text.lower()
-    if word in lowercase or word in GEOGRAPHIC_GENERICS | DIRECTIONS | STOP_WORDS:
-        return True
+    if word in lowercase or word in GEOGRAPHIC_GENERICS | DIRECTIONS | STOP_WORDS | ORGANISATION_HEADS:
+        return True  # ... or an institution's head word: "the University of California", "Aberdeen University"
     cities = [c for c in mention.candidates if c.kind == "city"]
     if len(cities) == len(mention.candidates):
         return mention.text in persons or all(not c.exact and not _short_form(word, c) for c in cities)
@@ -352,7 +385,7 @@ def _mark_embedded(text: str, tokens: Sequence[re.Match], i: int, j: int, mentio
                      and any(c.kind == "division" for c in mention.candidates)
                      and not _ACADEMIC_AFTER.match(text, after.end()))
     if (after is not None and not division_word and not mention.text.endswith(".")
-            and _proper_neighbour(gap_after, after.group(), index)):
+            and after.group().lower() not in PUBLIC_BODIES and _proper_neighbour(gap_after, after.group(), index)):
         return replace(mention, embedded=True)
     if _after_organisation_head(tokens, i):
         return replace(mention, embedded=True)
@@ -389,13 +422,31 @@ def context_countries(mentions: Iterable[Mention]) -> Counter[str]:
         if "country" in kinds:  # "Panamá": the country and its province of the same name both name Panama
             countries = {c.result.country for c in mention.candidates if c.kind in ("country", "division")}
         elif "division" in kinds and not kinds & {"region", "continent"}:
+            # A big town abroad makes the name ambiguous; one known by it only as an alternate name does not
+            # ("Indiana" is also an old name of Nanuque, Brazil).
             countries = {c.result.country for c in mention.candidates
-                         if c.kind == "division" or c.population >= CITY_MIN_POPULATION_UNPROMPTED}
+                         if c.kind == "division" or (c.exact and c.population >= CITY_MIN_POPULATION_UNPROMPTED)}
         else:
             continue
         if len(countries) == 1:
             counts.update(countries)  # "Kenya", "California"; not "Georgia" nor "Santa Ana" (several countries)
     return counts
+
+
+def context_divisions(mentions: Iterable[Mention]) -> Counter[str]:
+    """The first-order divisions (ISO 3166-2) an article names unambiguously and more than in passing ("Indiana";
+    not "Georgia", also a country, nor "Scott County", in eleven states, nor "Santa Ana", also a big city elsewhere),
+    by how often; a city or county there is likelier."""
+    counts: Counter[str] = Counter()
+    for mention in mentions:
+        kinds = {c.kind for c in mention.candidates}
+        # As for countries: a big town elsewhere makes the name ambiguous ("Santa Ana"), an alternate name does not.
+        codes = {c.division for c in mention.candidates
+                 if c.kind == "division" or (c.exact and c.population >= CITY_MIN_POPULATION_UNPROMPTED)}
+        if mention.is_place and kinds <= {"division", "city"} and "division" in kinds and len(codes) == 1 \
+                and "" not in codes:
+            counts.update(codes)
+    return Counter({code: n for code, n in counts.items() if n >= DIVISION_CONTEXT_MIN_MENTIONS})
 
 
 def resolve_mentions(mentions: Sequence[Mention], text: str) -> list[Resolved]:
@@ -405,21 +456,48 @@ def resolve_mentions(mentions: Sequence[Mention], text: str) -> list[Resolved]:
     that city's division ("Rockville, Maryland"), and a cue word that makes it a division ("New York state",
     "the province of Punjab").
     """
-    context = context_countries(mentions)
+    context = Context(context_countries(mentions), context_divisions(mentions))
     resolved: list[Resolved] = []
     previous: Resolved | None = None
     for k, mention in enumerate(mentions):
         if not mention.is_place:
             continue
         hint = _following_container(mentions, k, text) or _preceding_contained(previous, mention, text)
-        cued = _division_cue(mention, text) or _in_division_list(mentions, k, text)
-        divisions = [c for c in mention.candidates if c.kind == "division"] if cued else []
-        among = divisions or mention.candidates
+        hint = _nearest_to_container(mention.candidates, hint)
+        among = _cued_candidates(mentions, k, text, context, hint)
         choice = _choose(among, context, hint)
         if choice is not None:
             previous = _with_confidence(mention, choice, context, hint, among)
             resolved.append(previous)
-    return resolved
+    return _one_reading_per_name(resolved)
+
+
+def _cued_candidates(mentions: Sequence[Mention], k: int, text: str, context: Context,
+                     hint: Container | None) -> Sequence[Candidate]:
+    """The candidates a cue word leaves: the divisions after "state"/"province" or in a list of divisions. A cued
+    name that is no known division ("Gondra province") may still be a division named after a town of a country
+    the article is about, but never a same-named town abroad."""
+    mention = mentions[k]
+    if not (_division_cue(mention, text) or _in_division_list(mentions, k, text)):
+        if _cue_word(mention, text) and not any(c.kind in ("country", "region", "continent")
+                                                for c in mention.candidates):
+            return [c for c in mention.candidates if c.result.country in context
+                    or (hint is not None and c.result.country == hint.country)]
+        return mention.candidates
+    return [c for c in mention.candidates if c.kind == "division"] or mention.candidates
+
+
+def _one_reading_per_name(resolved: list[Resolved]) -> list[Resolved]:
+    """Every mention of a name in an article means what its most confident mention means: "New York" after "New
+    York state" is the state, not the city, and a name a neighbour made clear ("Austin, Texas") stays clear."""
+    def name(item: Resolved) -> str:
+        return normalise_name(_POSSESSIVE.sub("", item.mention.text))
+
+    best: dict[str, Resolved] = {}
+    for item in resolved:
+        if name(item) not in best or item.confidence > best[name(item)].confidence:
+            best[name(item)] = item
+    return [replace(item, place=best[name(item)].place, confidence=best[name(item)].confidence) for item in resolved]
 
 
 def _following_container(mentions: Sequence[Mention], k: int, text: str) -> Container | None:
@@ -430,24 +508,33 @@ def _following_container(mentions: Sequence[Mention], k: int, text: str) -> Cont
         return None
     if k > 0 and text[mentions[k - 1].end:mentions[k].start] == ", " and _division_like(mentions[k - 1]):
         return None
+    if (k + 2 < len(mentions) and _division_like(mentions[k]) and _division_like(mentions[k + 2])
+            and text[mentions[k + 1].end:mentions[k + 2].start] in _LIST_GAPS):
+        return None  # "California, Pennsylvania and Ohio": a list of states, not California, Pennsylvania
     kinds = ("division",) if any(c.kind == "country" for c in mentions[k].candidates) else ("country", "division")
     containers = [c for c in mentions[k + 1].candidates if c.kind in kinds]
     countries = {c.result.country for c in containers}
     if len(countries) != 1:
         return None
-    divisions = {c.division for c in containers if c.kind == "division"}
-    return Container(countries.pop(), divisions.pop() if len(divisions) == 1 else "")
+    divisions = [c for c in containers if c.kind == "division"]
+    codes = {c.division for c in divisions}
+    point = (divisions[0].result.latitude, divisions[0].result.longitude) if len(divisions) == 1 else None
+    return Container(countries.pop(), codes.pop() if len(codes) == 1 else "", point)
 
 
 def _in_division_list(mentions: Sequence[Mention], k: int, text: str) -> bool:
-    """Whether the name sits in a list between two names that are only divisions: "Utah, Virginia, Washington,
-    West Virginia and Wyoming" (Washington the state, not the capital)."""
-    if k == 0 or k + 1 >= len(mentions) or not any(c.kind == "division" for c in mentions[k].candidates):
+    """Whether the name sits in a list of divisions: at least two of the other names of its list (names joined by
+    ", " and "and") are only divisions. "Utah, Virginia, Washington, West Virginia and Wyoming" (Washington the
+    state, not the capital); "states including Georgia, Oklahoma, Pennsylvania" (Georgia the state)."""
+    if not any(c.kind == "division" for c in mentions[k].candidates):
         return False
-    before = text[mentions[k - 1].end:mentions[k].start]
-    after = text[mentions[k].end:mentions[k + 1].start]
-    return (before == ", " and after in (", ", " and ", ", and ")
-            and _division_like(mentions[k - 1]) and _division_like(mentions[k + 1]))
+    first = last = k
+    while first > 0 and text[mentions[first - 1].end:mentions[first].start] in _LIST_GAPS:
+        first -= 1
+    while last + 1 < len(mentions) and text[mentions[last].end:mentions[last + 1].start] in _LIST_GAPS:
+        last += 1
+    others = [m for i, m in enumerate(mentions[first:last + 1], first) if i != k]
+    return sum(_division_like(m) for m in others) >= LIST_MIN_DIVISIONS
 
 
 def _division_like(mention: Mention) -> bool:
@@ -468,6 +555,15 @@ def _preceding_contained(previous: Resolved | None, mention: Mention, text: str)
     return None
 
 
+_LIST_GAPS = (", ", " and ", ", and ", " or ", ", or ")
+
+
+def _cue_word(mention: Mention, text: str) -> bool:
+    """Whether "state" or "province" follows the name, or "the state/province of" comes before it."""
+    return bool(_CUE_AFTER.match(text, mention.end)
+                or _CUE_BEFORE.search(text, max(0, mention.start - _CUE_WINDOW), mention.start))
+
+
 def _division_cue(mention: Mention, text: str) -> bool:
     """Whether a word next to the name makes it a division: "New York state", "the state of Washington",
     "Punjab province". A country's name needs the capitalised word of a proper name ("Panamá Province"; but
@@ -481,7 +577,17 @@ def _division_cue(mention: Mention, text: str) -> bool:
     return bool(after or _CUE_BEFORE.search(text, max(0, mention.start - _CUE_WINDOW), mention.start))
 
 
-def score(candidate: Candidate, context: Counter[str], hint: Container | None) -> float:
+class Context(NamedTuple):
+    """What the whole article says about where it is: the countries and the divisions it names."""
+
+    countries: Counter[str]
+    divisions: Counter[str]
+
+    def __contains__(self, country: object) -> bool:
+        return country in self.countries
+
+
+def score(candidate: Candidate, context: Context | Counter[str], hint: Container | None) -> float:
     """How likely ``candidate`` is what the article means; comparable across the candidates of one name."""
     value = KIND_PRIOR[candidate.kind]
     if candidate.kind == "city":
@@ -491,18 +597,49 @@ def score(candidate: Candidate, context: Counter[str], hint: Container | None) -
         value += math.log10(max(country_figure(candidate.result.country, "population"), 1)) / 100
     if candidate.kind in ("city", "division") and candidate.result.country in context:
         value += CONTEXT_BONUS
+        # A city or county inside a division the article names; not the division itself (it named itself).
+        inside = candidate.kind == "city" or candidate.result.precision == LocationPrecision.ADM2
+        if isinstance(context, Context) and inside and candidate.division in context.divisions:
+            value += DIVISION_CONTEXT_BONUS
     if hint is not None and candidate.result.country == hint.country:
         value += 2 * CONTEXT_BONUS
         value += CONTEXT_BONUS if hint.division and candidate.division == hint.division else 0
+        value += CONTEXT_BONUS if hint.town is not None and candidate == hint.town else 0
     return value
 
 
-def _choose(candidates: Sequence[Candidate], context: Counter[str], hint: Container | None) -> Candidate | None:
+def _nearest_to_container(candidates: Sequence[Candidate], hint: Container | None) -> Container | None:
+    """For "Santa Maria, Davao del Sur", where towns carry no division code: of the same-named towns of the
+    container's country, the one nearest to the division's point is taken for the one in it (``Container.town``)."""
+    if hint is None or hint.point is None:
+        return hint
+    towns = [c for c in candidates if c.kind == "city" and c.result.country == hint.country and not c.division]
+    if len(towns) < 2:
+        return hint
+    nearest = min(towns, key=lambda c: distance(hint.point, (c.result.latitude, c.result.longitude)).km)
+    return hint._replace(town=nearest)
+
+
+def _choose(candidates: Sequence[Candidate], context: Context, hint: Container | None) -> Candidate | None:
     viable = [c for c in _same_entity_once(candidates) if _plausible(c, context, hint)]
     if any(c.kind in ("country", "region", "continent") for c in viable):  # Angola the country, not Angola, Indiana
         viable = [c for c in viable if c.kind != "city" or (hint is not None and c.result.country == hint.country)
                   ] or viable
+    viable = [c for c in viable if not _namesake_elsewhere(c, viable, hint)]
     return max(viable, key=lambda c: score(c, context, hint), default=None)
+
+
+def _namesake_elsewhere(city: Candidate, candidates: Sequence[Candidate], hint: Container | None) -> bool:
+    """Whether ``city`` is a town named after a division of its country but lying in another division of it
+    ("California", Pennsylvania, against the state of California): neither its population nor the article's
+    divisions make it the reading, only a neighbour that names its division ("California, Pennsylvania") or a
+    capital's standing ("Washington", the capital, not Washington state)."""
+    if city.kind != "city" or city.capital or not city.division:
+        return False
+    if hint is not None and hint.division == city.division:
+        return False
+    return any(c.kind == "division" and c.result.precision == LocationPrecision.ADM1 and c.division
+               and c.result.country == city.result.country and c.division != city.division for c in candidates)
 
 
 def _same_entity_once(candidates: Sequence[Candidate]) -> list[Candidate]:
@@ -513,7 +650,7 @@ def _same_entity_once(candidates: Sequence[Candidate]) -> list[Candidate]:
         for k in countries)]
 
 
-def _plausible(candidate: Candidate, context: Counter[str], hint: Container | None) -> bool:
+def _plausible(candidate: Candidate, context: Context, hint: Container | None) -> bool:
     """A small town counts only where the article points to its country; anything else always counts."""
     if candidate.kind != "city":
         return True
@@ -521,7 +658,7 @@ def _plausible(candidate: Candidate, context: Counter[str], hint: Container | No
     return prompted or candidate.population >= CITY_MIN_POPULATION_UNPROMPTED
 
 
-def _with_confidence(mention: Mention, choice: Candidate, context: Counter[str], hint: Container | None,
+def _with_confidence(mention: Mention, choice: Candidate, context: Context, hint: Container | None,
                      among: Sequence[Candidate]) -> Resolved:
     """The chosen candidate with a confidence from its kind, its margin over the runner-up among the candidates it
     was chosen from (all of the mention's unless a cue word narrowed them), and the context."""

