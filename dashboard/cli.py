@@ -1,4 +1,4 @@
-"""The command line: ``python -m dashboard validate|geocode|assets``.
+"""The command line: ``python -m dashboard validate|geocode|assets|import|…``.
 
 Thin: builds core objects, calls them, and turns the package's errors into one-line messages and exit codes
 (0 success, 1 invalid data or unresolved places, 2 unusable input, 3 a bug of ours: one line with a reference,
@@ -116,7 +116,16 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--out", type=Path, help="folder for the draft events.csv and places.csv "
                          "(default: draft-<article name>)")
     extract.add_argument("--year", type=int, help="the article's reference year, if the text does not tell it")
+    extract.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD",
+                         help="the article's date, which resolves 'on Monday', 'last week', 'earlier this year'")
     extract.set_defaults(command=_extract)
+
+    events = commands.add_parser("evaluate-events", help="draft articles and score the drafts against a gold dataset "
+                                 "event by event: recall, precision, participant F1")
+    events.add_argument("gold", type=Path, help="gold events.csv (its places.csv beside it)")
+    events.add_argument("articles", type=Path, nargs="+", metavar="ARTICLE", help="the articles (gold seeds)")
+    events.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD", help="the articles' date")
+    events.set_defaults(command=_evaluate_events)
 
     evaluate = commands.add_parser("evaluate-places", help="score the place extractor on gold toponyms "
                                    "(GeoVirus XML): precision, recall, accuracy within 161 km")
@@ -129,6 +138,15 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--sizes", type=int, nargs="+", metavar="N", help="event counts (default: 1k 10k 100k 1M)")
     bench.add_argument("--seed", type=int, default=0, help="seed of the synthetic data")
     bench.set_defaults(command=_bench)
+    imports = commands.add_parser("import", help="bring ACLED, UCDP GED or GDELT files into the dataset's format")
+    imports.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                         help="ACLED exports (CSV, XLSX), UCDP GED CSV files, GDELT event files (.CSV, .CSV.zip)")
+    imports.add_argument("--out", type=Path, required=True, metavar="DATASET",
+                         help="the events file to write (.parquet or .csv; without a suffix, Parquet for large "
+                              "imports); places.csv is written beside it")
+    imports.add_argument("--format", choices=["auto", "acled", "ucdp", "gdelt"], default="auto",
+                         help="the files' layout (default: detected from each file's header or shape)")
+    imports.set_defaults(command=_import)
     return parser
 
 
@@ -286,11 +304,29 @@ def _extract(args: argparse.Namespace) -> int:
         text = args.article.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ExtractionError(f"cannot read {args.article}: {getattr(exc, 'strerror', None) or exc}") from None
-    draft = extract_draft(text, seed=args.article.name, year=args.year)
+    draft = extract_draft(text, seed=args.article.name, year=args.year, date=args.date)
     out = args.out or Path(f"draft-{args.article.stem}")
     events, places = write_draft(draft, out)
     print(f"drafted {len(draft.events)} events at {len(draft.places)} places ({events}, {places}); "
           f"check with: python -m dashboard validate {out} --seeds {args.article.parent}")
+    return EXIT_OK
+
+
+def _iso_date(value: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _evaluate_events(args: argparse.Namespace) -> int:
+    from .extraction.event_evaluation import format_scores, score_events
+
+    scores = score_events(args.gold, args.articles, date=args.date)
+    print(f"{args.gold} against {len(args.articles)} article(s){f', dated {args.date}' if args.date else ''}")
+    print(format_scores(scores))
     return EXIT_OK
 
 
@@ -318,3 +354,32 @@ def _bench(args: argparse.Namespace) -> int:
                      progress=lambda row: print(f"  {row.events:,} events done", file=sys.stderr, flush=True))
     print(format_table(rows))
     return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    """Import published datasets: a progress bar and every problem on stderr, the summary on stdout; exit 1 when
+    rows were left out."""
+    from tqdm import tqdm
+
+    from .dataset.importing import import_files
+    from .files import unwritable
+
+    if (reason := unwritable(args.out.parent)) is not None:
+        print(f"error: cannot write in {args.out.parent}: {reason}", file=sys.stderr)
+        return EXIT_UNUSABLE
+
+    def progress(chunks, name):
+        bar = tqdm(desc=Path(name).name, unit=" rows", unit_scale=True, file=sys.stderr)
+        for chunk in chunks:
+            yield chunk
+            bar.update(len(chunk))
+        bar.close()
+
+    result = import_files(args.files, args.out, layout=args.format, progress=progress)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    layouts = ", ".join(f"{Path(file).name}: {name}" for file, name in result.layouts.items())
+    left = f"; {result.rows - result.written:,} with problems left out" if result.written < result.rows else ""
+    print(f"imported {result.written:,} of {result.rows:,} rows ({layouts}) into {result.events_path} and "
+          f"{result.places_path} in {result.seconds:.1f} s{left}")
+    return EXIT_INVALID if result.problems else EXIT_OK

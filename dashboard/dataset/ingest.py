@@ -4,7 +4,9 @@ keep the valid rows and list the invalid ones.
 A single file holds everything: each row is an event with its place's columns (``latitude``, ``longitude``,
 ``location_precision``, ``place_country``, ``coord_source``) — exactly the CSV or GeoJSON the app downloads —
 or with only a place name, which is then resolved offline through the gazetteer. A table in any other format
-comes in through a column mapping (:mod:`dashboard.dataset.columns`). Bad input of any kind gives
+comes in through a column mapping (:mod:`dashboard.dataset.columns`), except the published datasets
+(:mod:`dashboard.dataset.formats`: an ACLED export as CSV or XLSX, a UCDP GED CSV, a GDELT events file, zipped or
+not), which are recognised by their headers and converted as they are read. Bad input of any kind gives
 messages naming the file, row and column; nothing raises but :class:`~dashboard.errors.DatasetError`
 (:class:`~dashboard.errors.UnreadableFileError` when the file cannot be read as a table at all).
 """
@@ -15,11 +17,13 @@ import csv
 import io
 import json
 import math
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import Problem, UnreadableFileError
@@ -27,6 +31,7 @@ from ..geography.countries import normalise_name
 from ..geography.gazetteer import OfflineGazetteer
 from ..geography.geocode import GeocoderChain, geocode_places
 from .columns import DATE_HINT, ColumnMapping, apply_mapping, check_mapping, guess_mapping, needs_mapping
+from .formats import LAYOUTS, Layout, detect_format, read_chunks
 from .loading import (
     SNIFF_BYTES,
     cell_text,
@@ -56,6 +61,8 @@ MAX_CELL_CHARS = 20_000  # a quote of several paragraphs fits; a pasted article 
 # Distinct place names looked up per upload: each costs ~1 ms in the gazetteer, and a table of places named
 # only is meant for a few hundred hand-made rows; beyond, rows must bring their coordinates.
 MAX_PLACE_NAMES = 1_000
+# The key of a table's attrs that marks a published dataset's table (ACLED, UCDP GED, GDELT), read by ingest().
+EXTERNAL = "external_layout"
 PLACE_FIELDS = ["latitude", "longitude", "location_precision", "place_country", "coord_source"]
 
 
@@ -110,6 +117,8 @@ def read_bytes(data: bytes, name: str) -> pd.DataFrame:
         raise UnreadableFileError([_too_big(name, len(data))])
     if data.startswith(b"PAR1"):
         return read_parquet(io.BytesIO(data), name, max_rows=MAX_ROWS, max_bytes=MAX_UNCOMPRESSED_BYTES)
+    if (layout := detect_format(data, name)) is not None:
+        return _read_external(data, name, layout)
     check_head(data, name)
     # JSON or CSV, decided once on the first bytes (a byte-order mark and white space skipped).
     is_json = data[:SNIFF_BYTES].removeprefix(b"\xef\xbb\xbf").lstrip().startswith((b"{", b"["))
@@ -134,6 +143,8 @@ def ingest(table: pd.DataFrame, *, file: str, seeds: Path | Mapping[str, str],
     format by :func:`~dashboard.dataset.columns.apply_mapping`; problems then name the table's own columns and
     rows. Raises :class:`~dashboard.dataset.columns.MappingError` for a mapping the table cannot take.
     """
+    if EXTERNAL in table.attrs:  # a published dataset's table, already in the dataset's format
+        return _ingest_external(table, file=file, seeds=seeds, gazetteer=gazetteer)
     table = table.rename(columns=lambda column: str(column).strip())
     if guess and mapping is not None:
         mapping = mapping.with_guesses(guess_mapping(table.columns))
@@ -203,6 +214,44 @@ def _ingest_checked(table: pd.DataFrame, *, file: str, seeds: Path | Mapping[str
     extra = [c for c in table.columns if c not in EVENT_COLUMNS and c not in LOADED_COLUMNS]
     events = typed_frame(frame[keep], extra=extra) if keep.any() else _empty(extra)
     return Ingested(events, sorted(set(problems)), len(table))
+
+
+def _read_external(data: bytes, name: str, layout: Layout) -> pd.DataFrame:
+    """A published dataset's file (ACLED, UCDP GED, GDELT) converted to the dataset's single-file format, every
+    row kept; ``attrs[EXTERNAL]`` holds the layout's name and its own problems, for :func:`ingest`."""
+    if data.startswith(b"PK\x03\x04"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:  # a small ZIP can hold gigabytes: refused before
+            size = sum(member.file_size for member in archive.infolist())
+        if size > MAX_UNCOMPRESSED_BYTES:
+            raise UnreadableFileError([Problem(name, None, None, f"the data is {size / 2**20:,.1f} MiB uncompressed; "
+                                               f"the limit is {MAX_UNCOMPRESSED_BYTES / 2**20:,.0f} MiB")])
+    chunks = list(read_chunks(data, layout, name=name, chunk_rows=MAX_ROWS + 1))
+    raw = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=list(layout.columns))
+    _check_rows(len(raw), name)
+    if raw.empty:
+        raise UnreadableFileError([Problem(name, None, None, "no data rows: the file has a header only")])
+    converted = layout.convert(raw, file=name)
+    table = converted.table.reset_index(drop=True)
+    table.attrs[EXTERNAL] = (layout.name, tuple(converted.problems))
+    return table
+
+
+def _ingest_external(table: pd.DataFrame, *, file: str, seeds: Path | Mapping[str, str],
+                     gazetteer: OfflineGazetteer | None) -> Ingested:
+    """:func:`ingest` of a table :func:`_read_external` made: the rows its layout found bad are left out, the
+    others checked as any table's; every problem in the file's rows and the layout's column names."""
+    name, found = table.attrs[EXTERNAL]
+    layout = LAYOUTS[name]
+    bad = np.zeros(len(table), dtype=bool)
+    bad[[p.row - 1 for p in found if p.row is not None]] = True
+    rows = np.flatnonzero(~bad) + 1
+    good = pd.DataFrame(table[~bad].to_dict("list")).reset_index(drop=True)  # no attrs: checked as a plain table
+    if good.empty:
+        return Ingested(_empty(list(layout.extra)), sorted(found), len(table))
+    result = _ingest_checked(good.astype(str), file=file, seeds=seeds, gazetteer=gazetteer)
+    problems = list(found) + [replace(p, row=int(rows[p.row - 1]) if p.row is not None else None,
+                                      column=layout.column_of(p.column)) for p in result.problems]
+    return Ingested(result.events, sorted(set(problems)), len(table))
 
 
 def _empty(extra: list[str] | None = None) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from enum import IntEnum, StrEnum
 __all__ = [
     "EVENT_COLUMNS",
     "EVENT_ID_PATTERN",
+    "EXTERNAL_SEED_PREFIX",
     "LIST_SEPARATOR",
     "LOADED_COLUMNS",
     "MAX_COLUMNS",
@@ -28,9 +29,12 @@ __all__ = [
     "DateBasis",
     "DatePrecision",
     "EventType",
+    "ExternalSource",
     "GeocodeResult",
     "LocationPrecision",
     "event_type_label",
+    "external_seed",
+    "external_source",
 ]
 
 
@@ -71,6 +75,33 @@ class DateBasis(StrEnum):
     ARTICLE = "article"
     BACKGROUND = "background"
     TABLE = "table"
+
+
+class ExternalSource(StrEnum):
+    """Published event datasets whose rows come in as they are (``python -m dashboard import``): their coders
+    vouch for each row, no article of ours is quoted, and the ``seed`` column names the dataset instead of a
+    file (see :data:`EXTERNAL_SEED_PREFIX`)."""
+
+    ACLED = "ACLED"
+    UCDP = "UCDP"
+    GDELT = "GDELT"
+
+
+# A row brought in from a published dataset says so in its ``seed`` column: "external: ACLED". Its quote (the
+# coder's notes, a source's headline) is the dataset's text, not a passage of a seed article, so the verbatim-quote
+# rule applies to article-based rows only; such a row's date basis is "table".
+EXTERNAL_SEED_PREFIX = "external: "
+
+
+def external_seed(source: ExternalSource) -> str:
+    """The ``seed`` cell of a row from ``source``: ``external: ACLED``."""
+    return EXTERNAL_SEED_PREFIX + source.value
+
+
+def external_source(seed: str) -> str | None:
+    """The dataset named by a ``seed`` cell of the form ``external: NAME`` (any NAME, for the validator to check),
+    or None for a seed article's file name."""
+    return seed[len(EXTERNAL_SEED_PREFIX):].strip() if seed.startswith(EXTERNAL_SEED_PREFIX) else None
 
 
 class LocationPrecision(IntEnum):
@@ -148,7 +179,7 @@ EVENT_COLUMNS: dict[str, bool] = {
     "participants": False,  # ISO 3166-1 alpha-3 codes, LIST_SEPARATOR-separated
     "sources": False,  # outlets the article cites for the event, LIST_SEPARATOR-separated
     "quote": True,  # not for date_basis "table": see TABLE_OPTIONAL_COLUMNS
-    "seed": True,  # idem
+    "seed": True,  # idem; "external: ACLED" for a row of a published dataset (EXTERNAL_SEED_PREFIX)
     "notes": False,
 }
 
