@@ -8,7 +8,9 @@ inherits the built-in it resembles, so callers may catch either::
     │   └── UnreadableFileError          a file cannot be read as a table at all (missing, binary, not UTF-8…)
     ├── GeocodingError (RuntimeError)    a geocoding service failed (not "not found": that returns None)
     │   └── GeocodingTimeout (TimeoutError)
-    └── ExportError (ValueError)         a table cannot be exported in the asked format
+    ├── ExportError (ValueError)         a table cannot be exported in the asked format
+    ├── ExtractionError (ValueError)     an article cannot be drafted (dashboard.extraction.extract)
+    └── EngineConfigError (ValueError)   DASHBOARD_ENGINE names no engine we can use (dashboard.engine.config)
 
 Entry points (the CLI, the Streamlit app) turn these into a one-line message; users never see a traceback.
 Any other exception is a bug: the entry point logs its traceback for the operator under a short reference

@@ -47,8 +47,8 @@ import pyarrow.compute as pc
 
 from ..paths import ALIASES_PATH, REGIONS_PATH
 
-__all__ = ["NAME_KINDS", "Chunk", "Name", "SearchAliases", "fold", "load_search_aliases",
-           "parse_query", "text_mask"]
+__all__ = ["NAME_KINDS", "Chunk", "Name", "QueryGroup", "SearchAliases", "fold", "fold_array", "load_search_aliases",
+           "parse_query", "query_groups", "text_mask", "word_pattern"]
 
 # Kinds of curated alias that are another name of the place itself: any of its names finds all the others. The other
 # kinds (alias: former names, parts and informal names such as "Gaza Strip" for the Palestinian Territory; demonym)
@@ -103,13 +103,13 @@ _WORD = re.compile(rf"[\w{_mark_class()}]+")
 def fold(text: str) -> str:
     """``text`` as search compares it: compatibility-normalised (NFKC), lower case ("ß" is "ss"), the accents of
     Latin letters dropped. One function for the query, the names and the searched text (through
-    :func:`_fold_array`), so that "KYÏV", "Kyïv" and "kyiv" are one."""
+    :func:`fold_array`), so that "KYÏV", "Kyïv" and "kyiv" are one."""
     if text.isascii():  # the same as the whole pipeline there
         return text.lower()
-    return _fold_array(pa.array([text], type=pa.string()))[0].as_py()
+    return fold_array(pa.array([text], type=pa.string()))[0].as_py()
 
 
-def _fold_array(values: pa.Array) -> pa.Array:
+def fold_array(values: pa.Array) -> pa.Array:
     values = pc.replace_substring_regex(pc.utf8_normalize(values, form="NFKD"), _LATIN_MARKS, r"\1")
     values = pc.utf8_lower(values)
     for letter, spelling in _SPELLINGS.items():
@@ -136,7 +136,7 @@ class Name(NamedTuple):
 
 
 @dataclass(frozen=True)
-class _Group:
+class QueryGroup:
     """Query words that must all match, or, if they name a place, be replaced by one of its ``names``."""
 
     chunks: tuple[Chunk, ...]
@@ -153,7 +153,7 @@ def parse_query(text: str) -> list[Chunk]:
     return chunks
 
 
-def _groups(chunks: Sequence[Chunk], aliases: SearchAliases | None) -> Iterator[_Group]:
+def query_groups(chunks: Sequence[Chunk], aliases: SearchAliases | None) -> Iterator[QueryGroup]:
     """The query's words, each alone or, where a run of them names a place, the run; the longest run first."""
     i = 0
     while i < len(chunks):
@@ -164,7 +164,7 @@ def _groups(chunks: Sequence[Chunk], aliases: SearchAliases | None) -> Iterator[
                 if names:
                     j = end
                     break
-        yield _Group(tuple(chunks[i:j]), names)
+        yield QueryGroup(tuple(chunks[i:j]), names)
         i = j
 
 
@@ -260,7 +260,7 @@ class SearchAliases:
 
 def _keys(texts: list[str]) -> list[str]:
     """Each text as a name's key (see :class:`SearchAliases`); empty for a text without words."""
-    words = pc.replace_substring_regex(_fold_array(pa.array(texts, type=pa.string())), f"[^{_RE2_WORD}]+", " ")
+    words = pc.replace_substring_regex(fold_array(pa.array(texts, type=pa.string())), f"[^{_RE2_WORD}]+", " ")
     keys = pc.utf8_trim(words, " ").to_pylist()
     for i, text in enumerate(texts):
         if text.isupper() and text.isascii() and ABBREVIATION.fullmatch(text.strip()):
@@ -305,24 +305,24 @@ def text_mask(df: pd.DataFrame, query: str, columns: Sequence[str], *,
     if not chunks or not len(df):
         return mask
     texts = [_Column(_strings(df[column])) for column in columns]
-    for group in _groups(chunks, aliases):
+    for group in query_groups(chunks, aliases):
         mask &= _group_rows(texts, group, mask)
         if not mask.any():
             break
     return mask
 
 
-def _group_rows(texts: list[_Column], group: _Group, within: np.ndarray) -> np.ndarray:
+def _group_rows(texts: list[_Column], group: QueryGroup, within: np.ndarray) -> np.ndarray:
     """The rows among ``within`` that hold every word of the group, or one of the names it stands for."""
     rows = within.copy()
     for chunk in group.chunks:  # first: a plain word is what each column's first pass needs (see _Column)
-        rows &= _rows(texts, _pattern([chunk.words]), rows)
+        rows &= _rows(texts, word_pattern([chunk.words]), rows)
     folded = [n.words for n in group.names if not n.exact]
     exact = [n.words for n in group.names if n.exact]
     if folded:
-        rows |= _rows(texts, _pattern(folded, whole=True), within & ~rows)
+        rows |= _rows(texts, word_pattern(folded, whole=True), within & ~rows)
     if exact:
-        rows |= _rows(texts, _pattern(exact, whole=True), within & ~rows, exact=True)
+        rows |= _rows(texts, word_pattern(exact, whole=True), within & ~rows, exact=True)
     return rows
 
 
@@ -375,7 +375,7 @@ class _Column:
             found = np.flatnonzero(hits)
             self._odd = found[_bools(pc.match_substring_regex(values.take(pa.array(found)), f"[{_odd_class()}]"))]
             self._place[self._odd] = np.arange(len(self._odd))
-            self._folded = _fold_array(self.values.take(pa.array(self._odd)))
+            self._folded = fold_array(self.values.take(pa.array(self._odd)))
         else:
             hits[index] = _bools(pc.match_substring_regex(values, f"(?i:{pattern})"))
         odd = self._odd if wanted is None else wanted[self._place[wanted] >= 0]
@@ -403,7 +403,7 @@ def _bools(result: pa.Array) -> np.ndarray:
     return pc.fill_null(result, False).to_numpy(zero_copy_only=False).astype(bool, copy=False)
 
 
-def _pattern(phrases: Iterable[tuple[str, ...]], *, whole: bool = False) -> str:
+def word_pattern(phrases: Iterable[tuple[str, ...]], *, whole: bool = False) -> str:
     """An RE2 pattern for any of the phrases (folded words, or words as written): each starts a word (Chinese and
     Japanese ones anywhere), its words follow one another, and its last word is a prefix, or whole if ``whole``.
     The start and end are written once around the alternatives: repeated in each one, they make RE2's automaton
@@ -428,7 +428,7 @@ def _odd_class() -> str:
     Derived from the Unicode tables once per process."""
     codes = [c for c in range(0x80, 0x30000) if not 0xD800 <= c < 0xE000]
     chars = [chr(c) for c in codes]
-    folded = _fold_array(pa.array(chars, type=pa.string())).to_pylist()
+    folded = fold_array(pa.array(chars, type=pa.string())).to_pylist()
     odd = [code for code, char, f in zip(codes, chars, folded, strict=True)
            if unicodedata.category(char).startswith("M") or not _inert(char, f)]
     odd += [c for start, end in _HANGUL_JAMO for c in range(start, end + 1)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -24,7 +25,8 @@ from ..geography.geometry import load_country_points
 from ..paths import REGIONS_PATH, WORLD_PATH
 from .schema import EVENT_COLUMNS, PLACE_COLUMNS, EventType
 
-__all__ = ["FIRST_DAY", "LAST_DAY", "SyntheticDataset", "synthetic_dataset", "write_dataset"]
+__all__ = ["FIRST_DAY", "LAST_DAY", "SyntheticDataset", "loaded_events", "synthetic_chunks", "synthetic_dataset",
+           "write_dataset"]
 
 FIRST_DAY, LAST_DAY = dt.date(2014, 1, 1), dt.date(2024, 12, 31)
 CITY_MIN_POPULATION = 15000
@@ -75,8 +77,44 @@ class SyntheticDataset:
 def synthetic_dataset(n: int, *, seed: int = 0) -> SyntheticDataset:
     """``n`` synthetic events at realistic places, valid under the dataset's rules."""
     rng = np.random.default_rng(seed)
-    places, weights = _places(rng, int(np.clip(n // EVENTS_PER_PLACE, MIN_PLACES, MAX_PLACES)))
+    places, weights = _places(rng, _place_count(n))
     seeds, quotes = _seeds(rng)
+    events = _events(rng, n, places, weights, quotes)
+    events["event_id"] = _event_ids(events["place"].map(dict(zip(places["place"], places["country"], strict=True))))
+    return SyntheticDataset(events[list(EVENT_COLUMNS)], places[list(PLACE_COLUMNS)], seeds)
+
+
+def synthetic_chunks(n: int, *, chunk_rows: int = 1_000_000, seed: int = 0) -> Iterator[SyntheticDataset]:
+    """``n`` synthetic events as datasets of at most ``chunk_rows`` events each, for sizes that do not fit in memory
+    at once (10^7 and more): one set of places and seeds for all (each chunk carries them), event ids unique
+    across chunks, each chunk sorted by date. Not the same events as ``synthetic_dataset(n)``."""
+    rng = np.random.default_rng(seed)
+    places, weights = _places(rng, _place_count(n))
+    seeds, quotes = _seeds(rng)
+    country = dict(zip(places["place"], places["country"], strict=True))
+    numbered: dict[str, int] = {}  # per id prefix: how many ids it has given
+    for first in range(0, n, chunk_rows):
+        events = _events(rng, min(chunk_rows, n - first), places, weights, quotes)
+        events["event_id"] = _event_ids(events["place"].map(country), start=numbered)
+        yield SyntheticDataset(events[list(EVENT_COLUMNS)], places[list(PLACE_COLUMNS)], seeds)
+
+
+def loaded_events(dataset: SyntheticDataset) -> pd.DataFrame:
+    """A synthetic dataset as :func:`~dashboard.dataset.loading.load_events` would return it, without the checks
+    (it is valid by construction): events joined to their places, typed."""
+    from .loading import typed_frame  # the loader imports the validator, which this module does not need
+
+    places = dataset.places.rename(columns={"country": "place_country"})
+    return typed_frame(dataset.events.merge(places, on="place", how="left", validate="many_to_one"), extra=[])
+
+
+def _place_count(n: int) -> int:
+    return int(np.clip(n // EVENTS_PER_PLACE, MIN_PLACES, MAX_PLACES))
+
+
+def _events(rng: np.random.Generator, n: int, places: pd.DataFrame, weights: np.ndarray,
+            quotes: dict[str, list[tuple[str, str]]]) -> pd.DataFrame:
+    """``n`` events at ``places`` (ids still empty), sorted by start date."""
     where = rng.choice(len(places), size=n, p=weights / weights.sum())
     kinds = rng.choice(len(TYPE_WEIGHTS), size=n, p=list(TYPE_WEIGHTS.values()))
     start, end, precision = _dates(rng, n)
@@ -93,9 +131,7 @@ def synthetic_dataset(n: int, *, seed: int = 0) -> SyntheticDataset:
         **_quotes(rng, kinds, quotes),
         "notes": np.where(rng.random(n) < 0.15, np.array(NOTES, dtype=object)[rng.integers(0, len(NOTES), n)], ""),
     })
-    events = events.sort_values("start_date", kind="stable").reset_index(drop=True)
-    events["event_id"] = _event_ids(events["place"].map(dict(zip(places["place"], places["country"], strict=True))))
-    return SyntheticDataset(events[list(EVENT_COLUMNS)], places[list(PLACE_COLUMNS)], seeds)
+    return events.sort_values("start_date", kind="stable").reset_index(drop=True)
 
 
 def write_dataset(dataset: SyntheticDataset, folder: Path, *, fmt: Literal["csv", "parquet"] = "csv") -> Path:
@@ -260,8 +296,12 @@ def _participants(rng: np.random.Generator, country: np.ndarray) -> np.ndarray:
     return np.array([joined[pair] for pair in zip(country, extra, strict=True)], dtype=object)
 
 
-def _event_ids(country: pd.Series) -> pd.Series:
-    """ACLED-style ids, the country code and a running number in date order ("ukr1234"; "sea12" at sea)."""
+def _event_ids(country: pd.Series, *, start: dict[str, int] | None = None) -> pd.Series:
+    """ACLED-style ids, the country code and a running number in date order ("ukr1234"; "sea12" at sea). With
+    ``start``, numbers continue from the counts it holds per prefix, and it is updated (for chunks)."""
     prefix = country.str.lower().replace("", "sea")
     number = prefix.groupby(prefix).cumcount() + 1
+    if start is not None:
+        number += prefix.map(start).fillna(0).astype(np.int64)
+        start.update((number.groupby(prefix).max()).to_dict())
     return prefix + number.astype(str)

@@ -215,7 +215,7 @@ class _FoldedColumn:
 
     def __init__(self, text) -> None:
         self.text = text
-        self.folded = search._fold_array(text)
+        self.folded = search.fold_array(text)
 
     def matches(self, pattern: str, within: np.ndarray, *, exact: bool = False) -> np.ndarray:
         result = pc.match_substring_regex(self.text if exact else self.folded, pattern)
