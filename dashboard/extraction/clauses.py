@@ -35,7 +35,8 @@ def _words(text: str) -> frozenset[str]:
 Span = tuple[int, int]
 Determiner = Literal["definite", "indefinite", "similar"]
 
-_ADJUNCT = re.compile(r"\b(?:just before|shortly before|shortly after|just after|before|after|following|ahead of|"
+_ADJUNCT = re.compile(r"\b(?:because|although|though|unless|whether|if|"
+                      r"just before|shortly before|shortly after|just after|before|after|following|ahead of|"
                       r"amid|as a response to|in response to|in reference to|in retaliation for|under the excuse of|"
                       r"under the pretext of|in the wake of|during)\b", re.IGNORECASE)
 _ACCORDING = re.compile(r",?\s*\baccording to\b[^,.;]*", re.IGNORECASE)
@@ -45,15 +46,28 @@ _LEAD_WORDS = _words(
     "in on at under earlier later previously meanwhile however nonetheless nevertheless specifically also "
     "moreover furthermore still yet then now since after before last this yesterday today tomorrow monday "
     "tuesday wednesday thursday friday saturday sunday january february march april may june july august "
-    "september october november december")
+    "september october november december from as by until till over for throughout within")
+_FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would)\b|^(?:at least|at most)\b", re.IGNORECASE)
+_TAIL_END = re.compile(r"(?:\s+(?:on|in|at)\s+[\w ]{1,30}|\s+(?:today|yesterday|late \w+))?\s*[.!?]?\s*$")
+_NEGATION = re.compile(r"\b(?:not|never|no|nor|n[’']t|without|any|every|(?:fail|refus|declin)\w*\s+to|unable\s+to)"
+                       r"\s+(?:[\w-]+\s+){0,2}$"
+                       r"|n[’']t\s+(?:[\w-]+\s+){0,1}$", re.IGNORECASE)
+_REPORTING = ("confirm", "report", "announce", "declare", "reveal", "record")
+_RELATIVE = re.compile(r"(?:\b(?:who|which)|\b[a-z]+s\s+that)\s+(?:(?:have|has|had|were|was|had\s+been)\s+)?$")
+_POSSIBLE = re.compile(r"\b(?:may|might|could|would|can|if|whether)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+# A passive verb of saying names its speaker after "by": "The death was confirmed by a WHO laboratory in Hong Kong".
+_BY_AGENT = re.compile(r"\s+by\s+((?:the\s+|a\s+|an\s+)?[^,.;“\"]+?)(?=\s+(?:in|at|on|after|before|during|for|"
+                       r"to|that|as)\b|[,.;“\"]|$)")
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _SPEAKER_CUT = re.compile(r"\s+(?:in|on|at|during|via|through)\s+(?:a|an|its|their|his|her)\s", re.IGNORECASE)
-_TRAILING = _words("has have had also was were is are will would then later earlier both too now already")
+_TRAILING = _words("has have had also was were is are will would then later earlier both too now already however "
+                   "meanwhile though therefore")
 _OFFICIAL_NOUNS = _words(
     "official spokesman spokeswoman spokesperson minister ministry department government authority authorities "
     "police army military president premier chancellor secretary agency organisation organization expert "
     "scientist doctor governor mayor council commission embassy kremlin office prosecutor court spokespeople "
-    "leader commander")
+    "leader commander laboratory lab institute centre center officer inspector examiner researcher "
+    "union party association federation committee bureau service administration regulator coroner board")
 _SIMILAR = _words(
     "similar another other previous earlier new further second fresh separate")
 _PREPOSITIONS = _words(
@@ -67,15 +81,23 @@ _DEFINITE = _words(
 # Taipei government"), up to punctuation or a verb or conjunction that starts another clause.
 _NP_STOP = re.compile(r"[,.;:!?“”\"]|\s(?:is|are|was|were|has|have|had|will|would|that|which|who|while|as|but|"
                       r"and\s+(?!the\b)[a-z]+ed|said|says)\b")
+# "due to be held" is the future; "due to bird flu" a cause.
+_DUE_TO = r"due to\s+(?:be|begin|start|take|hold|meet|open|arrive|visit|sign|vote|return|launch|resume|end|go)\b"
 # A subject noun's predicate that makes the whole clause about its event ("will take place in …, include …").
 _EVENT_PREDICATE = re.compile(r"\b(?:take place|took place|takes place|be held|was held|were held|are held|"
                               r"include|includes|included|involve|involves|begin|began|begins|start|started|starts|"
-                              r"end|ended|continue|continued|scheduled|set to|due to|mobilize|last|run)\b",
+                              r"end|ended|continue|continued|scheduled|set to|" + _DUE_TO + r"|mobilize|last|run)\b",
                               re.IGNORECASE)
-_FUTURE = re.compile(r"\b(?:will|shall|scheduled|planned|set to|due to|plans? to|to be held)\b", re.IGNORECASE)
+_FUTURE = re.compile(r"\b(?:will|shall|scheduled|planned|set to|" + _DUE_TO + r"|plans? to|to be held)\b",
+                     re.IGNORECASE)
 _PAST = re.compile(r"\b(?:\w+ed|was|were|had|held|sent|took|met|began|fought|said|told)\b", re.IGNORECASE)
 _ELABORATION = re.compile(r"(?:Specifically|In particular|As part of|For example|For instance|Among them)\b")
 _TROOPS = re.compile(r"^(?:These|Those|The|Its|Their)\s+(?:troops|forces|soldiers|units)\b|^They\b")
+_KNOWN_SUBJECT = re.compile(r"(?i:the|this|that|these|those|he|she)\b(?!\s+(?:first|second|other|new|next)\b)")
+_TREND = re.compile(r"(?:\s+[\w-]+){0,5}?\s+(?:have|has|had|are|is|were|was|continue(?:s|d)? to)?\s*(?:\w+ly\s+)?"
+                    r"(?:risen|rose|rise|rising|increased|increase|increasing|grown|grew|growing|fallen|fell|falling|"
+                    r"declined|decline|declining|dropped|doubled|tripled|climbed|on the rise|on the increase)\b",
+                    re.IGNORECASE)
 _ATTEMPT = re.compile(r"\b(?:try|tried|tries|trying|attempt|attempted|attempting|sought|seek|seeks) to\s+$")
 _NAME = re.compile(r"\b(?:dubbed|called|named|code-named|codenamed|known as)\s+[“\"‘']?((?:[A-Z0-9][\w-]*\s?)+)")
 _NAMED_YEAR = re.compile(r"\b([A-Z][a-z][\w-]*(?:\s[A-Z][\w-]*){0,2}\s(?:19|20)\d\d)\b")
@@ -107,6 +129,9 @@ class EventMention:
     attempt: bool = False
     sources: list[str] = field(default_factory=list)
     marker: str = ""  # an allusion's adjunct word: "during", "before", "after" …
+    kind: str = ""  # the event word's class ("disease", "death", "protest" …), see lexicon.KINDS
+    agent: str | None = None  # who announces or confirms the event ("Health officials in the Gaza Strip")
+    told_at: int = 0  # where the agent's verb of saying ends: the title's object starts there
 
 
 def read_sentence(text: str, span: Span, number: int) -> list[EventMention]:
@@ -115,7 +140,9 @@ def read_sentence(text: str, span: Span, number: int) -> list[EventMention]:
     speech = [(m.start(), m.end()) for m in _SPEECH.finditer(text, start, end) if len(m.group(1).split()) >= 6]
     attribution = [(m.start(), m.end()) for m in _ACCORDING.finditer(text, start, end)]
     adjuncts = _adjuncts(text, start, end, speech + attribution)
-    triggers = [t for t in find_triggers(text, start, end) if not _inside(t.start, speech)]
+    found = find_triggers(text, start, end)
+    triggers = [t for t in found if not _inside(t.start, speech) and not _negated(text, start, t)
+                and not _adjectival(text, start, t, found)]
     says = [t for t in triggers if t.form == "say" or (t.form == "light" and t.verb in SAY_VERBS)]
     outlets: list[str] = []
     for say in says:  # an outlet's verb of saying is attribution: "TASS … reports that", "The Guardian writes"
@@ -123,6 +150,10 @@ def read_sentence(text: str, span: Span, number: int) -> list[EventMention]:
         if who and is_outlet(text[who[0]:who[1]], say.verb):
             attribution.append((who[0], _after_that(text, say.end)))
             outlets.append(text[who[0]:who[1]])
+        else:
+            tail = _reporting_tail(text, start, end, say, triggers)
+            if tail is not None:
+                attribution.append(tail)
     excluded = speech + attribution + adjuncts
     main_triggers = [t for t in triggers if not _inside(t.start, excluded)]
     mentions: list[EventMention] = []
@@ -139,6 +170,47 @@ def read_sentence(text: str, span: Span, number: int) -> list[EventMention]:
             allusion.marker = text[adjunct[0]:adjunct[1]].split()[0].lower()
             mentions.append(allusion)
     return mentions
+
+
+def _reporting_tail(text: str, start: int, end: int, say: Trigger, triggers: Sequence[Trigger]) -> Span | None:
+    """A reporting clause after what happened ("Three people have died since Saturday, the Ministry of Health
+    said."): attribution, so the sentence's event is what happened, not a statement about it."""
+    comma = text.rfind(",", start, say.start)
+    if comma < 0 or not _TAIL_END.match(text, say.end, end) or "”" in text[start:say.start]:
+        return None
+    who = text[comma + 1:say.start].strip()
+    if not who or len(who.split()) > 8 or not any(t.form in ("noun", "verb") and t.end <= comma for t in triggers):
+        return None
+    return comma, end
+
+
+def _negated(text: str, start: int, trigger: Trigger) -> bool:
+    """A negated or merely possible event is no event ("does not spread", "no deaths", "could spread"); a statement
+    keeps its own negation ("did not confirm" is still said)."""
+    if trigger.form in ("say", "light"):
+        return False
+    before = text[max(start, trigger.start - 30):trigger.start]
+    negation = _NEGATION.search(before)
+    if negation and not re.search(r"(?:\b(?:a|an|the)\s+[“\"‘]?|[“\"‘])$", before[:negation.start()]):
+        return True  # not a compound: a “no limits partnership”
+    if trigger.form == "verb" and _RELATIVE.search(before):
+        return True  # "all the patients that died of the disease did not reach …": a description, not the clause
+    return bool(trigger.kind) and bool(_POSSIBLE.search(before))
+
+
+def _adjectival(text: str, start: int, trigger: Trigger, triggers: Sequence[Trigger]) -> bool:
+    """A participle qualifying an event noun is no verb: "15 confirmed cases", "the reported deaths"."""
+    if trigger.form == "noun" or not trigger.text.lower().endswith("ed"):
+        return False
+    if trigger.kind and re.search(r"\b(?:the|a|an|its|their|his|her|these|those)\s+$",
+                                  text[max(start, trigger.start - 8):trigger.start], re.IGNORECASE):
+        return True  # "the infected children", "the injured"
+    follows = next((t for t in triggers if t.start > trigger.end), None)
+    if follows is None or follows.form != "noun" or text[trigger.end:follows.start].strip():
+        return False
+    return bool(re.search(r"(?:\b(?:the|a|an|all|its|their|of|with|and|more|new|several|many|some|few|other|"
+                          r"\d[\d,]*)|[’']s)\s+$",
+                          text[max(start, trigger.start - 20):trigger.start], re.IGNORECASE))
 
 
 def _inside(position: int, regions: Sequence[Span]) -> bool:
@@ -173,7 +245,8 @@ def _clause_start(text: str, start: int, end: int, excluded: Sequence[Span]) -> 
         comma = text.find(",", position, end)
         words = text[position:comma].split() if comma > 0 else []
         lead = words[0].lower() if words else ""
-        if words and len(words) <= 10 and (lead in _LEAD_WORDS or lead.endswith("ly") or lead.isdigit()):
+        if (words and len(words) <= 10 and (lead in _LEAD_WORDS or lead.endswith("ly") or lead.isdigit())
+                and not _FINITE.search(text, position, comma)):  # "At least 12 people were killed, …" is a clause
             position = comma + 1
             continue
         return position
@@ -191,8 +264,10 @@ def _speaker_span(text: str, start: int, say: Trigger, excluded: Sequence[Span])
             return _trimmed(text, left, say.start)
         stop = re.compile(r"[,.;]").search(text, say.end)
         return _trimmed(text, say.end, stop.start() if stop else len(text))
-    if _PASSIVE.search(before):  # "Death was confirmed": no speaker here
-        return None
+    if _PASSIVE.search(before):  # "Death was confirmed": no speaker here, unless "by" someone
+        by = _BY_AGENT.match(text, say.end)
+        found = _trimmed(text, by.start(1), by.end(1)) if by else None
+        return found if found is not None and _plausible_speaker(text, found) else None
     left = _clause_start(text, start, say.start, excluded)
     found = _trimmed(text, left, say.start) if left < say.start else None
     return found if found is not None and _plausible_speaker(text, found) else None
@@ -223,6 +298,8 @@ def _plausible_speaker(text: str, span: Span) -> bool:
         return False
     if any(w.lower().rstrip("s") in _OFFICIAL_NOUNS or w.lower() in _OFFICIAL_NOUNS for w in words):
         return True
+    if any(re.fullmatch(r"[A-Z]{2,6}", w) for w in words):  # an organisation's acronym: "WHO", "FAO", "UN"
+        return True
     if re.search(r"\b[A-Z][\w’'.-]*\s+(?:of\s+(?:the\s+)?)?[A-Z]", text[span[0]:span[1]]):
         return True
     capitals = [w for w in words if w[:1].isupper() and w.lower() not in _DEFINITE]
@@ -238,13 +315,20 @@ def _main_mention(text: str, span: Span, number: int, triggers: list[Trigger],
     for say in says:
         speaker = _speaker_span(text, start, say, excluded)
         announced = _object_noun(text, say, triggers, direct=True)
+        if announced is not None and announced.kind and say.verb not in _REPORTING:
+            announced = None  # "They said the infections were …": what follows is a clause, not an object
         if announced is not None:  # "announced a partnership": the event announced, by the speaker
-            return _mention(text, span, number, announced, say.verb, region, [(clause, say.start)], "main")
+            mention = _mention(text, span, number, announced, say.verb, region, [(clause, say.start)], "main")
+            if announced.kind and speaker is not None:  # "officials confirmed five cases": they tell, not do
+                mention.agent, mention.told_at = text[speaker[0]:speaker[1]], say.end
+            return mention
         content = [t for t in triggers if t.start > say.end and t not in says]
         event = _content_event(text, content, triggers)
         if event is not None:  # "informed that it will send troops … to participate in drills"
             trigger, verb = event
             subject = [(clause, say.start), *([speaker] if speaker else [])]
+            if trigger.kind and trigger.form == "verb":  # "announced that 5 teals have tested positive"
+                subject = [(_after_that(text, say.end), trigger.start)]
             return _mention(text, span, number, trigger, verb, region, subject, "main")
         if speaker is not None:
             mention = _mention(text, span, number, say, say.verb, region, [speaker], "main")
@@ -252,8 +336,10 @@ def _main_mention(text: str, span: Span, number: int, triggers: list[Trigger],
             mention.speaker, mention.speaker_span = text[speaker[0]:speaker[1]], speaker
             mention.about = next((t for t in triggers if t.form == "noun"), None)
             return mention
-    nouns = [t for t in triggers if t.form == "noun"]
-    lead = nouns[0] if nouns and nouns[0] is triggers[0] else None
+    # "Deaths due to bird flu have steadily risen": a trend, a state of things, is no event
+    nouns = [t for t in triggers if t.form == "noun" and not _TREND.match(text, t.end)]
+    triggers = [t for t in triggers if t.form != "noun" or t in nouns]
+    lead = nouns[0] if nouns and triggers and nouns[0] is triggers[0] else None
     event = None if lead is not None and _EVENT_PREDICATE.search(text[lead.end:lead.end + 80]) else \
         _content_event(text, triggers, triggers)
     if event is None:
@@ -361,9 +447,14 @@ def _mention(text: str, span: Span, number: int, trigger: Trigger, verb: str, sc
     if trigger.form in ("light", "say") and noun is not None:
         event_type = noun.event_type
     subject_text = " ".join(text[a:b] for a, b in subject).strip()
+    kind = noun.kind if trigger.form in ("light", "say") and noun is not None else trigger.kind
+    own_subject = re.split(r",\s+|\s+that\s+", subject_text)[-1]  # "investigations have shown that the victims"
+    if trigger.form == "verb" and kind and noun is None and _KNOWN_SUBJECT.match(own_subject):
+        determiner = "definite"  # "The boy died in Tulungagung": the boy whose death was reported
     return EventMention(number, span, trigger, event_type, verb, role, scope, subject, determiner,
                         troops_anaphora=bool(_TROOPS.match(subject_text)),
-                        attempt=bool(_ATTEMPT.search(text[max(span[0], trigger.start - 30):trigger.start])))
+                        attempt=bool(_ATTEMPT.search(text[max(span[0], trigger.start - 30):trigger.start])),
+                        kind=kind)
 
 
 def _allusion(text: str, span: Span, number: int, trigger: Trigger, adjunct: Span,

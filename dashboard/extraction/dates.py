@@ -44,7 +44,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(pattern, re.IG
     ("relative", r"\b(earlier|later) this year|\b(this|last|next) year\b"),
     ("year", r"\b(19[5-9]\d|20\d\d)\b"),
 ]]
-_FUTURE = re.compile(r"\b(?:will|shall|to be held|scheduled|planned|due to|set to|plans? to|next)\b", re.IGNORECASE)
+# "due to be held" is the future; "due to bird flu" a cause.
+_DUE_TO = r"due to\s+(?:be|begin|start|take|hold|meet|open|arrive|visit|sign|vote|return|launch|resume|end|go)\b"
+_FUTURE = re.compile(r"\b(?:will|shall|to be held|scheduled|planned|" + _DUE_TO + r"|set to|plans? to|next)\b",
+                     re.IGNORECASE)
 
 
 @dataclass(frozen=True)

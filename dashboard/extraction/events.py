@@ -14,7 +14,8 @@ Which mentions are one event (general rules of news English, in this order):
 place named after a locative word in its mentions ("in", "to", "close to", an attacked or visited object); other
 places that do not contain it (a sea, another country) are drafted as *parts* of the event, with its dates. With no
 place, a government's statement is placed at its capital, a "similar" event at the place of the event it is
-compared with, a capitals' joint act at the first capital; each such place is marked as a doubt.
+compared with, a capitals' joint act at the first capital; a general news event told without a place ("Around 70
+people were detained") where its sentence or the story before it is; each such place is marked as a doubt.
 """
 
 from __future__ import annotations
@@ -106,7 +107,13 @@ def group_events(mentions: Sequence[EventMention], article: Article) -> list[Eve
     for event in events:
         _actors(event, events, article)
         event.dates = _dates(event, article)
-        placed = _placed(event, article)
+        general = event.first.kind and event.first.role == "main" and event.first.speaker is None
+        if general and not any(_places(m, article) for m in event.mentions):
+            # general news names people, not countries, as actors: the story's place, not a subject's name
+            event.place = _place_before(event, drafted, article) if _told(event, article) else None
+            placed = [event]
+        else:
+            placed = _placed(event, article)
         for part in placed[1:]:
             _actors(part, events, article)
         drafted += placed
@@ -124,8 +131,8 @@ def _group(mentions: Sequence[EventMention], article: Article) -> list[Event]:
             target.mentions.append(mention)
             target.name = target.name or mention.name
             continue
-        if mention.role == "allusion" and mention.determiner == "indefinite" and not _places(mention, article):
-            continue  # "under the excuse of military drills": nothing to map
+        if mention.role == "allusion" and mention.determiner != "definite" and not _places(mention, article):
+            continue  # "under the excuse of military drills", "seen during previous outbreaks": nothing to map
         event = Event([mention], mention.event_type, mention.name)
         if mention.about is not None:  # what a statement speaks about: of its type, the article's main event
             same = [e for e in events if e.event_type == mention.about.event_type and e.first.speaker is None]
@@ -181,6 +188,9 @@ def _compatible(event: Event, mention: EventMention, article: Article) -> bool:
     """Same type, no clash of tense ("will take place" against "held"), and where both name a country, a common
     one ("the war in Ukraine" and "Russia's invasion of Ukraine")."""
     if event.event_type != mention.event_type or event.first.speaker is not None:
+        return False
+    kinds = {m.kind for m in event.mentions if m.kind}
+    if (kinds or mention.kind) and mention.kind not in kinds:  # "the death" is not "the outbreak"
         return False
     if {event.tense, mention.tense} == {"future", "past"}:
         return False
@@ -260,6 +270,46 @@ def _placed(event: Event, article: Article) -> list[Event]:
     return [event, *parts.values()]
 
 
+_COUNT = re.compile(r"\b(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
+                    r"dozens?|hundreds?|thousands?|another)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+_HAPPENS = re.compile(r"(?:\s+[\w-]+){0,4}?\s+(?:was|were|is|are)?\s*(?:held|scheduled|took place|occurred|began|"
+                      r"broke out|erupted|turned|started|ended|happened|struck|hit)\b", re.IGNORECASE)
+
+
+def _told(event: Event, article: Article) -> bool:
+    """Whether an event without a place of its own is told as happening: by a verb ("70 people were detained"), a
+    count ("14 fatalities") or a predicate ("the demonstration turned violent"), not a bare noun ("infection")."""
+    trigger = event.first.trigger
+    if trigger.form != "noun":
+        return True
+    before = article.text[max(event.first.sentence_span[0], trigger.start - 40):trigger.start]
+    return bool(_COUNT.search(before) or _HAPPENS.match(article.text, trigger.end))
+
+
+def _place_before(event: Event, drafted: Sequence[Event], article: Article) -> PlaceChoice | None:
+    """A general news event with no place of its own ("Around 70 people were detained"): news text keeps its
+    place until it names another, so the place of the nearest event before it that names one, as a doubt."""
+    own = [r for r in article.resolved if _inside(r.mention.start, [event.first.sentence_span])
+           and r.place.result.country and not _inside(r.mention.start, event.first.subject)]  # not "Police arrest"
+    if own:  # a place its sentence names in another role ("in front of Seoul City Hall, where a vigil …")
+        best = min(own, key=lambda r: (_rank(r), r.mention.start))
+        return PlaceChoice(best.place.result, best.confidence * 0.6, best.mention.text, "sentence")
+    before = [e for e in drafted if e.place is not None and e.place.how in ("named", "sentence") and e.parent is None
+              and e.first.sentence < event.first.sentence]
+    if before:
+        place = max(before, key=lambda e: e.first.sentence).place
+        return PlaceChoice(place.result, place.confidence * 0.6, "", "context")
+    # none yet: the place the article has named most often up to here (the story's place)
+    seen = [r for r in article.resolved if r.mention.start < event.first.sentence_span[1] and r.place.result.country]
+    if not seen:
+        return None
+    counts: dict[str, int] = {}
+    for r in seen:
+        counts[r.place.result.name] = counts.get(r.place.result.name, 0) + 1
+    best = max(seen, key=lambda r: counts[r.place.result.name])
+    return PlaceChoice(best.place.result, best.confidence * 0.5, "", "context")
+
+
 def _choice(resolved: Resolved, preposition: str, how: str, mention: EventMention | None) -> PlaceChoice:
     return PlaceChoice(resolved.place.result, resolved.confidence, resolved.mention.text, how, preposition,
                        mention=mention)
@@ -284,6 +334,12 @@ def _fallback_place(event: Event, article: Article) -> PlaceChoice | None:
             capital = _capitals().get(code)
             if capital is not None:
                 return PlaceChoice(capital, 0.5, "", "capital")
+        # an organisation without a seat in the article ("the FAO asked countries neighbouring Turkey"): the
+        # place it speaks of
+        spoken = [r for m in event.mentions for r in article.resolved if _inside(r.mention.start, m.scope)
+                  and r.place.result.country]
+        if spoken:
+            return PlaceChoice(spoken[0].place.result, spoken[0].confidence * 0.6, spoken[0].mention.text, "topic")
     if event.during is not None and event.during.place is not None:
         return PlaceChoice(event.during.place.result, event.during.place.confidence * 0.8, "", "during")
     if event.compared_to is not None and event.compared_to.place is not None:
@@ -335,6 +391,9 @@ def _participants(event: Event, article: Article) -> list[str]:
     if event.first.speaker is not None:
         return list(event.actors) or ([event.place.result.country] if event.place else [])
     codes = list(event.actors) if event.parent is None else []
+    if (event.place is not None and event.place.how in ("context", "sentence")
+            and event.place.result.country not in codes):
+        codes.append(event.place.result.country)  # it happens there: the place's country is a party
     for mention in event.mentions:
         near = [r.mention.start for r, p in _places(mention, article) if p in PROXIMITY]
         codes += [c for c in _countries(mention.scope, article, skip=near) if c not in codes]

@@ -4,6 +4,8 @@ The event type of a clause comes from its event word (its *trigger*), not from a
 "Moscow and Beijing announced a partnership" is an agreement (the announced noun), "Russia mobilized troops …
 under the excuse of military drills" a deployment (the main verb). Light verbs ("hold", "announce", "take part in")
 take the type of their object noun; verbs of saying make an official statement when no event is their object.
+The events of general news (deaths, disease cases, disasters, protests, elections, arrests …) are type ``other``
+with a class (:data:`KINDS`) that keeps "the death" from referring back to "the outbreak".
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from typing import Literal
 
 from ..dataset.schema import EventType
 
-__all__ = ["LIGHT_VERBS", "SAY_VERBS", "TYPE_KEYWORDS", "VERB_FORMS", "Trigger", "event_type_of", "find_triggers",
-           "third_person", "verb_forms"]
+__all__ = ["KINDS", "LIGHT_VERBS", "SAY_VERBS", "TYPE_KEYWORDS", "VERB_FORMS", "Trigger", "event_type_of",
+           "find_triggers", "third_person", "verb_forms"]
 
 X, D, C, A, V, S, OT = (EventType.MILITARY_EXERCISE, EventType.TROOP_DEPLOYMENT, EventType.ARMED_CONFLICT,
                        EventType.DIPLOMATIC_AGREEMENT, EventType.DIPLOMATIC_VISIT, EventType.OFFICIAL_STATEMENT,
@@ -36,9 +38,21 @@ NOUNS: dict[str, tuple[EventType, str]] = {
                      "truce", "memorandum"], (A, "sign")),
     "visit": (V, "visit"), "visits": (V, "visit"), "state visit": (V, "visit"), "summit": (V, "attend"),
     "trip": (V, "visit"), "talks": (V, "hold"), "meeting": (V, "meet"),
-    **dict.fromkeys(["flood", "floods", "flooding", "earthquake", "quake", "storm", "cyclone", "hurricane", "typhoon",
-                     "wildfire", "wildfires", "landslide", "eruption", "explosion", "outbreak", "protest", "protests"],
+    # General news events outside the security vocabulary: type ``other``, told apart by their class (KINDS).
+    **dict.fromkeys(["flood", "floods", "flooding", "earthquake", "earthquakes", "quake", "storm", "cyclone",
+                     "hurricane", "typhoon", "tornado", "tsunami", "wildfire", "wildfires", "landslide", "mudslide",
+                     "avalanche", "eruption", "drought", "heatwave", "heat wave", "blaze", "forest fire"], (OT, "")),
+    **dict.fromkeys(["explosion", "blast", "crash", "collision", "derailment", "accident", "collapse",
+                     "poisoning", "food poisoning", "spill", "leak"], (OT, "")),
+    **dict.fromkeys(["outbreak", "outbreaks", "epidemic", "pandemic", "case", "cases", "infection", "infections"],
                     (OT, "")),
+    **dict.fromkeys(["death", "deaths", "fatality", "fatalities", "death toll"], (OT, "")),
+    **dict.fromkeys(["protest", "protests", "demonstration", "demonstrations", "rally", "rallies", "riot", "riots",
+                     "vigil", "vigils", "general strike"], (OT, "")),
+    **dict.fromkeys(["election", "elections", "referendum", "by-election", "runoff", "run-off"], (OT, "")),
+    **dict.fromkeys(["arrest", "arrests", "detention", "trial", "verdict", "conviction"], (OT, "")),
+    **dict.fromkeys(["shooting", "stabbing", "murder", "kidnapping", "hijacking", "massacre"], (OT, "")),
+    **dict.fromkeys(["evacuation", "evacuations", "cull", "culling", "quarantine", "lockdown", "recall"], (OT, "")),
 }
 # Verbs that name an event themselves (base form); "send troops" and the like are phrases.
 VERBS: dict[str, EventType] = {
@@ -48,22 +62,70 @@ VERBS: dict[str, EventType] = {
     "invade": C, "attack": C, "shell": C, "bomb": C, "take over": C, "capture": C, "occupy": C,
     "fight": C, "clash": C, "raid": C, "ambush": C,
     "sign": A, "visit": V, "meet": V, "flood": OT, "erupt": OT, "explode": OT,
+    "die": OT, "kill": OT, "infect": OT, "test positive": OT, "hospitalize": OT, "hospitalise": OT,
+    "protest": OT, "demonstrate": OT, "riot": OT, "rally": OT,
+    "elect": OT, "vote": OT, "re-elect": OT, "arrest": OT, "detain": OT, "convict": OT, "sentence": OT,
+    "evacuate": OT, "crash": OT, "collapse": OT, "cull": OT, "quarantine": OT, "resign": OT, "free": OT,
+    "pardon": OT, "injure": OT, "wound": OT,
 }
+# The class of an event of type ``other`` (and of a few others): mentions refer back only within a class ("the
+# death" to "the boy died", not to "the outbreak"), and a reviewer sees what kind of event it is.
+KINDS: dict[str, tuple[str, ...]] = {
+    "disaster": ("flood", "floods", "flooding", "earthquake", "earthquakes", "quake", "storm", "cyclone", "hurricane",
+                 "typhoon", "tornado", "tsunami", "wildfire", "wildfires", "landslide", "mudslide", "avalanche",
+                 "eruption", "drought", "heatwave", "heat wave", "blaze", "forest fire", "erupt", "evacuation",
+                 "evacuations", "evacuate"),
+    "accident": ("explosion", "blast", "crash", "collision", "derailment", "accident", "collapse", "explode",
+                 "poisoning", "food poisoning", "spill", "leak"),
+    "disease": ("outbreak", "outbreaks", "epidemic", "pandemic", "case", "cases", "infection", "infections",
+                "infect", "test positive", "hospitalize", "hospitalise", "cull", "culling", "quarantine",
+                "lockdown"),
+    "death": ("death", "deaths", "fatality", "fatalities", "death toll", "die", "kill", "injure", "wound"),
+    "protest": ("protest", "protests", "demonstration", "demonstrations", "rally", "rallies", "riot", "riots",
+                "vigil", "vigils", "general strike", "demonstrate"),
+    "election": ("election", "elections", "referendum", "by-election", "runoff", "run-off", "elect", "vote",
+                 "re-elect", "resign"),
+    "justice": ("arrest", "arrests", "detention", "trial", "verdict", "conviction", "detain", "convict", "sentence",
+                "free", "pardon"),
+    "crime": ("shooting", "stabbing", "murder", "kidnapping", "hijacking", "massacre"),
+    "recall": ("recall",),
+}
+KIND_OF = {word: kind for kind, words in KINDS.items() for word in words}
+# Nouns that name an event only with a count or a qualifier before them ("15 confirmed cases", "the first five
+# cases", "a new case"), not "in some cases"; "death" is the event "the death of a boy", not "sentenced to death".
+_LICENSED = {"case": re.compile(r"\b(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|"
+                                r"thousands?|new|confirmed|suspected|first|human|fatal|probable|reported|more)\s+"
+                                r"(?:[\w-]+\s+){0,2}$", re.IGNORECASE)}
+_LICENSED["cases"] = _LICENSED["case"]
+# An event noun used as a modifier names no event: "riot police", "flood defences", "election campaign posters".
+_MODIFIER_OF = re.compile(r"\s+(?:police|gear|squad|control|shields?|defen[cs]es|victims?|zone|warnings?|risk|"
+                          r"season|campaign|workers?|rates?|tolls?|sites?|response|preparedness|plans?|sentences?|penalty|row|"
+                          r"threats?|squads?|certificates?)\b",
+                          re.IGNORECASE)
+_NOT_EVENT_BEFORE = {"death": re.compile(r"\b(?:to|with)\s+$", re.IGNORECASE),  # "sentenced to death"
+                     "deaths": re.compile(r"\bno\s+$", re.IGNORECASE),
+                     # "social mobilization" against a disease is no troop movement
+                     "mobilization": re.compile(r"\b(?:social|community|public|political|resource)\s+$",
+                                                re.IGNORECASE)}
+_NOT_EVENT_BEFORE["mobilisation"] = _NOT_EVENT_BEFORE["mobilization"]
 # Verbs that take the type of the event noun they govern ("held drills", "took part in the exercises").
 LIGHT_VERBS = ("hold", "conduct", "stage", "launch", "carry out", "begin", "start", "join", "participate in",
                "take part in", "attend", "organize", "organise", "resume", "host", "announce", "unveil", "agree")
 # Verbs of saying: the speaker's statement, unless the speaker is an outlet (then only a source).
 SAY_VERBS = ("say", "declare", "tell", "inform", "highlight", "report", "write", "note", "add", "warn", "confirm",
              "claim", "announce", "stress", "emphasize", "emphasise", "insist", "deny", "condemn", "urge",
-             "criticize", "criticise", "accuse")
+             "criticize", "criticise", "accuse", "ask", "call on", "call for", "appeal", "recommend", "advise",
+             "comment", "reveal", "explain", "order")
 _IRREGULAR = {"hold": ["held"], "send": ["sent"], "meet": ["met"], "fight": ["fought"], "begin": ["began", "begun"],
               "tell": ["told"], "write": ["wrote", "written"], "say": ["said"], "take": ["took", "taken"],
-              "carry": ["carried"], "deny": ["denied"], "move": ["moved"], "stage": ["staged"]}
+              "carry": ["carried"], "deny": ["denied"], "move": ["moved"], "stage": ["staged"],
+              "free": ["freed"], "sentence": ["sentenced"], "die": ["died"], "re-elect": ["re-elected"]}
 _VERB_CONTEXT = re.compile(r"(?:\b(?:to|will|would|could|can|may|might|must|did|does|do|not|shall|n’t|n't)\s+)$",
                            re.IGNORECASE)
 _NOUN_CONTEXT = re.compile(r"(?:\b(?:the|a|an|this|these|those|that|its|their|his|her|our|such|similar|joint)|"
                            r"[’']s)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 
+_DETERMINED = re.compile(r"\b(?:a|an|the|this|its|their|his|her)\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 _SUBJECT_BEFORE = re.compile(r"(?:\b[A-Z][\w-]*|\b(?:they|it|he|she|we|troops|forces|officials|leaders))\s+"
                              r"(?:(?:also|now|then|later|jointly)\s+)?$")
 
@@ -94,6 +156,7 @@ class Trigger:
     event_type: EventType
     form: Form
     verb: str
+    kind: str = ""  # the class of the event word: "disease", "death", "protest" … ("" for the security types)
 
 
 def verb_forms(base: str) -> list[str]:
@@ -134,10 +197,18 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
     what comes before it ("an attack", "to attack")."""
     found: dict[int, Trigger] = {}
     for match in _NOUN_RE.finditer(text, start, end):
-        event_type, verb = NOUNS[" ".join(match.group().lower().split())]
-        found[match.start()] = Trigger(match.start(), match.end(), match.group(), event_type, "noun", verb)
+        word = " ".join(match.group().lower().split())
+        before = text[max(start, match.start() - 40):match.start()]
+        if (word in _LICENSED and not _LICENSED[word].search(before)) or (
+                word in _NOT_EVENT_BEFORE and _NOT_EVENT_BEFORE[word].search(before)) or (
+                _MODIFIER_OF.match(text, match.end())):
+            continue
+        event_type, verb = NOUNS[word]
+        found[match.start()] = Trigger(match.start(), match.end(), match.group(), event_type, "noun", verb,
+                                       KIND_OF.get(word, ""))
     for trigger in _verbs(text, start, end):
-        if (re.match(r"\s+that\b", text[trigger.end:trigger.end + 6])
+        if ((re.match(r"\s+that\b", text[trigger.end:trigger.end + 6])
+             and not _DETERMINED.search(text[max(start, trigger.start - 30):trigger.start]))  # "a press release that"
                 or _reads_as_verb(text, trigger.start, trigger.text, trigger.start in found)):
             found[trigger.start] = trigger
     return sorted(found.values(), key=lambda t: t.start)
@@ -153,7 +224,7 @@ def _verbs(text: str, start: int, end: int) -> Iterator[Trigger]:
         if base in SAY_VERBS and base not in LIGHT_VERBS + tuple(VERBS):
             yield Trigger(match.start(), match.end(), match.group(), S, "say", base)
         elif base in VERBS:
-            yield Trigger(match.start(), match.end(), match.group(), VERBS[base], "verb", base)
+            yield Trigger(match.start(), match.end(), match.group(), VERBS[base], "verb", base, KIND_OF.get(base, ""))
         else:
             yield Trigger(match.start(), match.end(), match.group(), S, "light", base)
 

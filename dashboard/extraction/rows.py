@@ -17,7 +17,7 @@ from .events import Event
 from .lexicon import VERB_FORMS, find_triggers, third_person
 from .sources import find_sources
 
-__all__ = ["event_row", "title_of"]
+__all__ = ["event_row", "is_plural", "title_of"]
 
 NO_DATE_FACTOR = 0.7  # an event the article does not date is less certain
 ASSUMED_PLACE_FACTOR = 0.7  # a place the article does not name for the event
@@ -28,8 +28,42 @@ _TITLE_PREPOSITIONS = frozenset(["in", "at", "to", "near", "close to", "off", "a
 DIRECT_VERBS = frozenset(["invade", "visit", "attack", "occupy", "besiege", "take over", "capture"])
 _SUBJECT_TAIL = frozenset(["has", "have", "had", "also", "was", "were", "is", "are", "will", "would", "then",
                            "later", "earlier", "official", "been", "used", "to", "try"])
+_OF_TAIL = re.compile(r"\s+(?:of|from)\s+(?:(?!(?:earlier|later|on|in|at|since|after|before|last|this|yesterday|today"
+                      r"|was|were|is|are|has|had)\b)[\w’'-]+\s?){1,5}?(?=\s*(?:[,.;]|$|\s(?:earlier|later|on|in|at|"
+                      r"since|after|before|last|this|yesterday|today|was|were|is|are|has|had)\b))", re.IGNORECASE)
+_SAID_LEAD = re.compile(r"^(?:\s*(?:,|in a statement|in a press release|on \w+day|today|yesterday|also|on|"
+                        r"in an interview))*\s*", re.IGNORECASE)
+_FUNCTION_WORDS = frozenset(["the", "a", "an", "of", "to", "in", "on", "at", "and", "or", "for", "with", "by", "from",
+                             "that", "be", "is", "are", "was", "were", "its", "their", "about", "after", "before",
+                             "because", "when", "while", "as", "than"])
+_HEAD_CUT = re.compile(r",|\s(?:of|in|at|for|from|with|on|to|who|which|that|near)\s", re.IGNORECASE)
+_CONJUNCTS = re.compile(r",\s+|\s+that\s+|\s+and\s+(?=(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|the|a|"
+                        r"an|at|some|several|many|more|over|around|about)\b)")
+_SUBJECT_LEAD = re.compile(r"^(?:(?:that|shown that|and|but|then|so|the|these|those|this)\s+)+", re.IGNORECASE)
+_AUXILIARIES = frozenset(["be", "being", "been", "is", "are", "was", "were", "has", "have", "had", "will", "would",
+                          "may", "might", "could", "can", "reportedly", "also"])
+_PASSIVE_FORMS = frozenset(["detained", "arrested", "killed", "injured", "wounded", "infected", "hospitalized",
+                            "hospitalised", "evacuated", "elected", "convicted", "sentenced", "freed", "released",
+                            "pardoned", "culled", "quarantined", "re-elected"])
+# A verb's object: up to a clause break, a preposition that starts a place or time, or a relative clause.
+_OBJECT = re.compile(r"((?:\s+(?!(?:in|at|on|near|since|after|before|during|from|when|while|who|which|that|as|because|"
+                     r"following|last|this|earlier|later|yesterday|today|by)\b)[\w’'%$-]+(?:,\d{3})*){0,6})",
+                     re.IGNORECASE)
+_NUMBER_WORDS = frozenset(["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                           "twelve", "twenty", "dozens", "hundreds", "thousands", "millions", "another", "several",
+                           "many", "both", "at", "around", "about", "over", "some", "all"])
+_KIND_LABEL = {"disaster": "Disaster", "accident": "Accident", "disease": "Disease cases", "death": "Deaths",
+               "protest": "Protest", "election": "Election", "justice": "Arrest or trial", "crime": "Crime",
+               "recall": "Recall"}
+_PLURAL_HEADS = frozenset(["people", "police", "children", "men", "women", "staff", "personnel", "media", "cattle",
+                           "authorities", "officials", "sheep", "troops", "forces"])
+_SINGULAR_HEADS = frozenset(["organization", "organisation", "department", "ministry", "service", "administration",
+                             "agency", "centre", "center", "council", "commission", "institute", "office", "bureau",
+                             "union", "committee", "government", "laboratory", "lab", "board", "party", "court"])
+# What a count of general news events keeps in a title: "15 confirmed cases", "40 new cases", "3,172 deaths".
+_QUALIFIERS = frozenset(["confirmed", "suspected", "reported", "new", "human", "fatal", "probable", "recorded"])
 _PHRASE_STOP = frozenset(["the", "these", "this", "those", "in", "of", "to", "dubbed", "its", "their", "his",
-                          "her"])
+                          "her", "with", "from", "for", "by", "and", "or", "than", "after", "before"])
 
 
 def event_row(event: Event, text: str, seed: str, reference: tuple[int, str], place_name: str) -> dict[str, str]:
@@ -73,16 +107,24 @@ def event_id(title: str, taken: set[str]) -> str:
 def title_of(event: Event, text: str) -> str:
     """Who does what where, from the event's best mention."""
     where = _where(event)
+    if not where and event.place is not None and event.place.how in ("sentence", "context") and event.first.kind:
+        where = f" in {event.place.result.name}"  # its sentence names the place (the doubt says it is assumed)
     if event.name:
         return f"{event.name}: {_noun_phrase(event, text)}{where}"
     mention = _title_mention(event)
     if mention.speaker is not None:
         return _statement_title(event, mention, text)
+    if mention.agent:  # "Health officials in the Gaza Strip confirm the territory's first five cases"
+        return _told_title(event, mention, text)
+    if mention.kind and mention.trigger.form == "verb":  # "Three babies die in Pingliang"
+        told = _kind_title(event, mention, text)
+        return told or f"{_KIND_LABEL.get(mention.kind, 'Event')}{where}"  # no subject to tell it by
     actors = _actor_names(event, text)
     if not mention.verb or (not actors and mention.trigger.form == "noun"):
         phrase = _noun_phrase(event, text)
         return f"{phrase[:1].upper()}{phrase[1:]}{where}"
-    plural = " and " in actors or actors.endswith("s")
+    plural = " and " in actors or actors.endswith(" others") if event.actors else is_plural(actors)
+    actors = actors[:1].upper() + actors[1:]
     attempt = f"{'try' if plural else 'tries'} to {mention.verb}"  # "… used to try to take over Kyiv"
     verb_phrase = attempt if mention.attempt else third_person(mention.verb, plural)
     obj = _object(event, mention, text)
@@ -91,11 +133,122 @@ def title_of(event: Event, text: str) -> str:
 
 
 def _statement_title(event: Event, mention: EventMention, text: str) -> str:
-    about, speaker = _about(event, text), _clean(mention.speaker or "")
-    plural = " and " in speaker or re.search(r"[^su]s$", speaker) is not None  # "officials", not "news"
+    """"X comments on <the event it speaks of>", else what X says, warns or asks ("UN warns civilians …"), else
+    "X makes a statement"; the verb agrees with the speaker ("officials say", "the ministry says")."""
+    speaker = _clean(_head_apposition(mention.speaker or ""))
+    plural = is_plural(speaker)
+    if event.about is not None and event.about.name:
+        return f"{speaker} {'comment' if plural else 'comments'} on {event.about.name}"
+    said = _said(mention, text)
+    if said:
+        return f"{speaker} {third_person(mention.verb, plural)} {said}"
+    about = _about(event, text)
     if about:
         return f"{speaker} {'comment' if plural else 'comments'} on {about}"
     return f"{speaker} {'make' if plural else 'makes'} a statement"
+
+
+def _told_title(event: Event, mention: EventMention, text: str) -> str:
+    """An event someone announces or confirms, titled as they tell it: "WHO confirms the death of a boy"."""
+    agent = _clean(_head_apposition(mention.agent or ""))
+    end = mention.trigger.end
+    tail = _OF_TAIL.match(text, end, mention.sentence_span[1])
+    obj = _shortened(text[mention.told_at:tail.end() if tail else end])
+    where = "" if event.place is None or event.place.written in agent else _where(event)
+    return f"{agent} {third_person(mention.verb, is_plural(agent))} {obj}{where}"
+
+
+def _kind_title(event: Event, mention: EventMention, text: str) -> str:
+    """A general news event told by its verb: its subject as written (the last of coordinated clauses: "three
+    babies" of "35 people have become ill and three babies died"), the verb agreeing with it, a short object."""
+    subject = " ".join(text[a:b] for a, b in mention.subject)
+    if re.search(r"[“”\"]", subject):
+        return ""
+    words: list[str] = []
+    for part in reversed(_CONJUNCTS.split(subject.strip())):  # the last conjunct that is more than an adverb
+        words = _SUBJECT_LEAD.sub("", part).split()
+        while words and (words[-1].lower() in _SUBJECT_TAIL or words[-1].lower() in _AUXILIARIES
+                         or words[-1].endswith("ly")):
+            words.pop()
+        if words:
+            break
+    if words and words[0].lower() in _AUXILIARIES | {"managed", "tried", "to"}:
+        return ""  # no subject of its own: "… but has managed to limit the fatalities of all people infected"
+    if len(words) > 8:  # "a cholera epidemic in the African country of Zimbabwe": its head
+        words = _HEAD_CUT.split(" ".join(words), maxsplit=1)[0].split()
+    if not words or len(words) > 8:
+        return ""
+    subject = " ".join(words)
+    obj = _OBJECT.match(text, mention.trigger.end, mention.sentence_span[1])
+    phrase = obj.group(1).strip() if obj else ""
+    if mention.trigger.text.lower().split()[0] in _PASSIVE_FORMS and re.search(
+            r"\b(?:was|were|been|being|is|are)$", " ".join(text[a:b] for a, b in mention.subject).strip()):
+        verb = f"{'are' if is_plural(subject) else 'is'} {mention.trigger.text.split()[0]}"  # "70 people are detained"
+        phrase = ""
+    else:
+        verb = third_person(mention.verb, is_plural(subject))
+    title = " ".join(w for w in (subject, verb, _shortened(phrase, 6)) if w)
+    where = "" if event.place is None or (event.place.written and event.place.written in title) else _where(event)
+    if not where and event.place is not None and event.place.how in ("sentence", "context"):
+        where = f" in {event.place.result.name}"  # assumed, as its doubt says
+    if event.place is not None and re.search(rf"\b{re.escape(event.place.result.name)}\b", title):
+        where = ""  # "Libya frees six foreign medical personnel", not "… in Libya"
+    return f"{title[:1].upper()}{title[1:]}{where}"
+
+
+def _said(mention: EventMention, text: str) -> str:
+    """What a statement says, when its clause tells it after the verb ("warned that civilians … should be given
+    more information"): up to the first clause break, at most twelve words."""
+    say = mention.trigger
+    if mention.speaker_span is not None and mention.speaker_span[0] >= say.end:
+        before = text[mention.sentence_span[0]:say.start]
+        if "”" in before or '"' in before:
+            return ""  # "…,” declared the Ministry: the words are in the quotation
+        # "The death was confirmed by a WHO laboratory": what is confirmed is the subject
+        subject = re.sub(r"\s+(?:\w+ly\s+)?(?:was|were|been|being|is|are|has|have|had)(?:\s+\w+ly)?\s*$", "",
+                         before.strip())
+        return _shortened(subject[:1].lower() + subject[1:]) if subject.split()[:1] and subject.split()[0] in (
+            "The", "This", "These", "Those", "Its", "Their") else ""
+    rest = _SAID_LEAD.sub("", text[say.end:mention.sentence_span[1]])
+    if not rest or rest[0] in "“\"‘'(":
+        return ""
+    return _shortened(re.split(r"[,;:.](?=\s|$)|[“\"(]|\s[–—-]\s", rest, maxsplit=1)[0])
+
+
+def _shortened(phrase: str, limit: int = 12) -> str:
+    words = phrase.split()
+    cut = len(words) > limit
+    words = words[:limit]
+    while words and words[-1].lower() in _FUNCTION_WORDS:
+        words.pop()
+    return " ".join(words) + (" …" if cut else "")
+
+
+def is_plural(subject: str) -> bool:
+    """Whether a subject as written takes a plural verb: its head noun ("Health officials in the Gaza Strip",
+    "Two people") or a coordination ("Russia and China"); not a name ("United States Department of Agriculture",
+    "Food and Agriculture Organization") or an acronym ("WHO")."""
+    head_phrase = _HEAD_CUT.split(subject.strip(), maxsplit=1)[0]
+    words = re.findall(r"[\w’'.-]+", head_phrase)
+    if not words:
+        return False
+    head = words[-1]
+    count = words[0].lower().replace(",", "")
+    if (count.isdigit() and count != "1") or count in _NUMBER_WORDS:  # "Three", "5 out of 11 teals", "Another 100"
+        return True
+    if re.search(r"\band\b", head_phrase) and head.lower() not in _SINGULAR_HEADS:
+        return True
+    if head.lower() in _PLURAL_HEADS or (head.lower().endswith("men") and len(head) > 4):  # "gunmen", "women"
+        return True
+    if head.isupper() or head.lower() in _SINGULAR_HEADS or (head[:1].isupper() and len(words) > 1 and all(
+            w[:1].isupper() for w in words)):
+        return False  # "WHO", "the Ministry", a proper name: "Nicolas Sarkozy", "United States"
+    return head.lower().endswith("s") and not head.lower().endswith(("ss", "us", "is", "news"))
+
+
+def _head_apposition(speaker: str) -> str:
+    """The speaker before an apposition: "Mahmoud Daher" of "Mahmoud Daher, a senior official for the WHO"."""
+    return re.split(r",\s", speaker)[0].strip() or speaker
 
 
 def _object(event: Event, mention: EventMention, text: str) -> str:
@@ -150,8 +303,9 @@ def _noun_phrase(event: Event, text: str) -> str:
     words = re.findall(r"\S+", text[max(mention.sentence_span[0], trigger.start - 40):trigger.start])
     kept: list[str] = []
     for word in reversed(words):
-        if (re.search(r"[,.;:]$", word) or word.lower() in _PHRASE_STOP or word[:1].isupper()
-                or word.lower().endswith("ed") or word.lower() in VERB_FORMS):
+        qualifier = trigger.kind and (word.lower() in _QUALIFIERS or re.fullmatch(r"\d[\d,]*", word))
+        if not qualifier and (re.search(r"[,.;:]$", word) or word.lower() in _PHRASE_STOP or word[:1].isupper()
+                              or word.lower().endswith("ed") or word.lower() in VERB_FORMS):
             break
         kept.insert(0, word)
         if word.lower() in ("a", "an"):
@@ -220,7 +374,8 @@ def _date_columns(event: Event, reference: tuple[int, str]) -> dict[str, str]:
 def _notes(event: Event) -> str:
     notes = ["Draft by python -m dashboard extract; review before use."]
     triggers = list(dict.fromkeys(m.trigger.text for m in event.mentions))
-    notes.append(f"Event type from '{triggers[0]}'." if triggers else "")
+    kind = next((m.kind for m in event.mentions if m.kind), "")
+    notes.append(f"Event type from '{triggers[0]}'{f' (a {kind} event)' if kind else ''}." if triggers else "")
     if event.place is not None and event.place.written:
         notes.append(f"Place read from '{event.place.written}'.")
     if event.parent is not None:
@@ -241,6 +396,12 @@ def _doubts(event: Event) -> list[str]:
     if place is not None:
         if place.how == "capital":
             doubts.append("place assumed: the seat of the speaker's government")
+        elif place.how == "sentence":
+            doubts.append(f"place assumed: '{place.written}', named in the same sentence")
+        elif place.how == "context":
+            doubts.append("place assumed: the article's place in the sentences before")
+        elif place.how == "topic":
+            doubts.append("place assumed: a place the statement speaks of")
         elif place.how == "speaker":
             doubts.append("place assumed: where the speaker is")
         elif place.how == "during":

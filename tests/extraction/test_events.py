@@ -10,6 +10,7 @@ import pytest
 
 from dashboard.extraction.dates import find_dates
 from dashboard.extraction.extract import extract_draft
+from dashboard.extraction.rows import is_plural
 from dashboard.extraction.toponyms import ToponymIndex
 
 SUMMIT = """Leaders meet in Brussels
@@ -51,7 +52,7 @@ def test_summit(index: ToponymIndex):
     assert "happens during" in deal["doubt"]
     visit = events.loc["Hungary visits Beijing"]  # "last week": the calendar week before the article's
     assert (visit["start_date"], visit["end_date"], visit["date_precision"]) == ("2023-06-05", "2023-06-11", "week")
-    statement = events.loc["French President Emmanuel Macron makes a statement"]
+    statement = events.loc["French President Emmanuel Macron says the bloc must act together"]  # what was said
     assert statement["date_basis"] == "background" and "seat of the speaker" in statement["doubt"]
 
 
@@ -96,3 +97,90 @@ def test_relative_dates(sentence: str, start: date, end: date, precision: str):
 def test_relative_dates_need_the_article_date():
     assert find_dates("They met on Monday.", 2023) is None  # never guessed
     assert find_dates("Earlier this year, it rained.", 2023).end == date(2023, 12, 31)
+
+
+# --- general news: events outside the security vocabulary (type ``other``) ------------------------------------
+
+OUTBREAK = """Cholera spreads in Malawi
+The World Health Organization confirmed 40 new cases of cholera in Blantyre on Tuesday.
+Three people have died in Lilongwe since Saturday, the Ministry of Health said.
+Cholera does not spread through the air.
+"""
+QUAKE = """Earthquake strikes eastern Turkey
+A magnitude 6.1 earthquake struck Van province on Sunday, destroying dozens of buildings.
+At least 12 people were killed and 80 injured, officials said.
+Earthquakes are common in the region.
+"""
+PROTEST = """Thousands march in Santiago
+Thousands of students protested in Santiago on Thursday against rising tuition fees.
+Police arrested 35 protesters after clashes near the presidential palace.
+The students say they will continue until the government listens.
+"""
+
+
+def test_outbreak(index: ToponymIndex):
+    events = _draft(OUTBREAK, index)
+    assert len(events) == 2, events.index.tolist()  # "does not spread" is a state, not an event
+    cases = events.loc["World Health Organization confirms 40 new cases of cholera in Blantyre"]  # who tells it
+    assert (cases["event_type"], cases["place"], cases["start_date"], cases["participants"]) == (
+        "other", "Blantyre", "2023-06-13", "MWI")
+    assert "event type outside the vocabulary: other" in cases["doubt"]
+    deaths = events.loc["Three people die in Lilongwe"]  # ", the Ministry of Health said" only reports it
+    assert (deaths["place"], deaths["start_date"], deaths["date_precision"]) == ("Lilongwe", "2023-06-10", "day")
+
+
+def test_earthquake(index: ToponymIndex):
+    events = _draft(QUAKE, index)
+    assert len(events) == 2, events.index.tolist()  # "Earthquakes are common": background, not an event
+    quake = events.loc["Magnitude 6.1 earthquake in Van"]
+    assert (quake["event_type"], quake["start_date"], quake["participants"]) == ("other", "2023-06-11", "TUR")
+    killed = events.loc["At least 12 people are killed in Van"]  # no place of its own: the story's, as a doubt
+    assert killed["place"] == "Van" and "place assumed" in killed["doubt"]
+    assert killed["date_basis"] == "background"  # never an invented date
+
+
+def test_protest(index: ToponymIndex):
+    events = _draft(PROTEST, index)
+    assert len(events) == 2, events.index.tolist()  # the students' intention is no event
+    protest = events.loc["Thousands of students protest in Santiago"]  # a plural subject: "protest", not "protests"
+    assert (protest["event_type"], protest["start_date"], protest["participants"]) == ("other", "2023-06-08", "CHL")
+    arrests = events.loc["Police arrest 35 protesters in Santiago"]  # "Police" acts; not the town in Poland
+    assert arrests["place"] == "Santiago" and arrests["participants"] == "CHL"
+
+
+@pytest.mark.parametrize(("subject", "plural"), [
+    ("Health officials in the Gaza Strip", True),  # the head noun, not the last word
+    ("United Nations Food and Agriculture Organization", False),  # "and" inside a name
+    ("Russia and China", True),
+    ("Two people", True),
+    ("5 out of 11 teals", True),
+    ("WHO", False),
+    ("United States Department of Agriculture", False),
+    ("Gunmen", True),
+    ("The boy", False),
+])
+def test_titles_agree_with_their_subject(subject: str, plural: bool):
+    assert is_plural(subject) is plural
+
+
+@pytest.mark.parametrize(("text", "title_start"), [
+    ("Health officials in the Gaza Strip confirmed the territory's first five cases of swine flu earlier today.",
+     "Health officials in the Gaza Strip confirm the territory's first five cases of swine flu"),
+    ("The Food and Agriculture Organization has asked countries neighbouring Turkey to be cautious.",
+     "Food and Agriculture Organization asks countries neighbouring Turkey to be cautious"),
+    ("Two people have died in Turkey so far, after contracting the virus.", "Two people die in Turkey"),
+])
+def test_general_news_titles(index: ToponymIndex, text: str, title_start: str):
+    titles = extract_draft(text, seed="a.txt", year=2009, index=index).events["title"].tolist()
+    assert any(t.startswith(title_start) for t in titles), titles
+
+
+@pytest.mark.parametrize("text", [
+    "The virus does not spread between humans in Turkey.",  # negated
+    "Deaths from the disease have steadily risen in Indonesia.",  # a trend
+    "In some cases in Indonesia the virus is harmless.",  # "cases" without a count
+    "Riot police stood by in Seoul.",  # a modifier, not a riot
+    "The virus could kill thousands in Europe.",  # merely possible
+])
+def test_states_are_not_events(index: ToponymIndex, text: str):
+    assert extract_draft(text, seed="a.txt", year=2009, index=index).events.empty
