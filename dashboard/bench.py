@@ -39,8 +39,9 @@ from .geography.gazetteer import OfflineGazetteer
 from .maps.fastmap import build_fast_layers
 from .maps.mapping import MapContext, build_base_map, build_event_layers, map_context
 
-__all__ = ["DEFAULT_SIZES", "MARKER_SIZES", "BenchRow", "format_table", "machine", "measure", "prepared_base",
-           "run_bench"]
+__all__ = ["DEFAULT_SIZES", "ENGINE_SIZES", "MARKER_SIZES", "BenchRow", "EngineRow", "format_engine_table",
+           "format_table", "machine", "measure", "measure_engine", "measure_memory", "prepared_base", "run_bench",
+           "run_engine_bench"]
 
 DEFAULT_SIZES = (1_000, 10_000, 100_000, 1_000_000)
 MARKER_SIZES = (1_000, 10_000)  # several folium objects per event: beyond this it takes minutes
@@ -238,3 +239,196 @@ def _in_child(target: Callable[..., None], args: tuple) -> BenchRow:
     row = queue.get()
     process.join()
     return BenchRow(**row)
+
+
+# --- the engine, side by side with the in-memory path ----------------------------------------------------------
+
+ENGINE_SIZES = (100_000, 1_000_000, 10_000_000)
+MEMORY_MAX = 1_000_000  # the in-memory path is measured up to this size: beyond, it has no path at all
+ENGINE_CHUNK_ROWS = 1_000_000
+PANS = 5  # pans measured after the zoom, each to a view not asked before (no cache)
+ZOOMED_VIEW = (44.0, 22.0, 53.0, 41.0, 6)  # south, west, north, east, zoom: Ukraine, as the engine's own bench
+CLOSE_VIEW = (50.35, 30.35, 50.55, 30.7, 12)  # Kyiv at zoom 12: few enough events in view to draw each
+
+
+@dataclass(frozen=True)
+class EngineRow:
+    """One size, both paths. Times in seconds, sizes in bytes; the in-memory figures are None above
+    :data:`MEMORY_MAX`. ``write_s`` is None when the engine's dataset was already there (reused)."""
+
+    events: int
+    write_s: float | None
+    disk_bytes: int
+    first_paint_s: float  # open the store, options, count, the world view's layers and their strings
+    filter_s: float  # a new filter: count and the world view's layers and strings
+    zoom_s: float  # the filtered view zoomed in on a country
+    pan_s: float  # median of PANS pans of that view, each to a view not asked before
+    close_s: float  # zoomed in on a city: the events themselves
+    close_events: int | None
+    bytes_max: int  # the largest repaint among those above
+    peak_rss_bytes: int
+    memory_first_paint_s: float | None = None  # load + validate Parquet, every event's layer and its strings
+    memory_filter_s: float | None = None  # filter_events and the filtered events' layer and strings
+    memory_bytes: int | None = None  # the filtered layer: what a filter change sends
+    memory_peak_rss_bytes: int | None = None
+
+
+def run_engine_bench(sizes: Iterable[int] = ENGINE_SIZES, *, folder: Path | None = None, seed: int = 0,
+                     memory_max: int = MEMORY_MAX, isolate: bool = True,
+                     progress: Callable[[EngineRow], None] | None = None) -> list[EngineRow]:
+    """Every size's figures for the engine page (DuckDB over the engine's layout, kept in ``folder`` as
+    ``events-N``: reused when there, since 10^7 events take minutes to write) and, up to ``memory_max``, for
+    today's in-memory path. Each path is measured in a fresh process, so its peak memory is its own."""
+    folder = Path(folder or Path(tempfile.gettempdir()) / "engine-bench")
+    rows = []
+    for n in sizes:
+        dataset = folder / f"events-{n}"
+        write_s = None if _engine_ready(dataset) else write_engine_bench_dataset(n, dataset, seed=seed)
+        disk = sum(p.stat().st_size for p in dataset.rglob("*.parquet"))
+        figures = _in_child_dict(_engine_child, (dataset,)) if isolate else measure_engine(dataset)
+        memory: dict[str, Any] = {}
+        if n <= memory_max:
+            with tempfile.TemporaryDirectory() as tmp:
+                synthetic = synthetic_dataset(n, seed=seed)
+                parquet = write_dataset(synthetic, Path(tmp), fmt="parquet")
+                del synthetic
+                memory = _in_child_dict(_memory_child, (parquet,)) if isolate else measure_memory(parquet)
+        row = EngineRow(events=n, write_s=write_s, disk_bytes=disk, **figures, **memory)
+        rows.append(row)
+        if progress is not None:
+            progress(row)
+    return rows
+
+
+def _engine_ready(dataset: Path) -> bool:
+    """Whether a complete engine dataset is at ``dataset`` (written to its end: its marker file is there, or it
+    was written by scripts/engine_bench.py, which leaves none, and has files)."""
+    return (dataset.is_dir() and (dataset / _DONE).exists()) or (
+        dataset.is_dir() and any(dataset.glob("year=*/*.parquet")) and not (dataset / _WRITING).exists())
+
+
+_DONE, _WRITING = ".complete", ".writing"
+
+
+def write_engine_bench_dataset(n: int, dataset: Path, *, seed: int = 0) -> float:
+    """Write ``n`` synthetic events in the engine's layout at ``dataset`` a million at a time; the seconds."""
+    import shutil
+
+    from .dataset.synthetic import loaded_events, synthetic_chunks
+    from .engine.layout import engine_table, write_engine_dataset
+
+    shutil.rmtree(dataset, ignore_errors=True)  # an interrupted write: start again
+    dataset.mkdir(parents=True)
+    (dataset / _WRITING).touch()
+    start = time.perf_counter()
+    write_engine_dataset((engine_table(loaded_events(chunk))
+                          for chunk in synthetic_chunks(n, chunk_rows=ENGINE_CHUNK_ROWS, seed=seed)), dataset)
+    seconds = time.perf_counter() - start
+    (dataset / _WRITING).unlink()
+    (dataset / _DONE).touch()
+    return seconds
+
+
+def measure_engine(dataset: Path) -> dict[str, Any]:
+    """The engine page's server side on ``dataset``: what each repaint costs to compute, up to the strings
+    streamlit-folium sends (no Streamlit cache: every query is new)."""
+    from .engine import Bounds, FilterSpec, open_store
+    from .engine.config import EngineConfig
+    from .maps.cellmap import View, first_view, map_layers
+
+    context = map_context(OfflineGazetteer())
+    base = prepared_base(context)
+    sizes: list[int] = []
+
+    def paint(store, spec, view) -> tuple[int, Any]:
+        layers, info = map_layers(store, spec, view, context)
+        sizes.append(payload_bytes(component_strings(base, layers)))
+        return store.count(spec), info
+
+    start = time.perf_counter()
+    store = open_store(dataset, engine=EngineConfig("duckdb"))
+    options = store.options()
+    paint(store, FilterSpec(), first_view())
+    first_paint_s = time.perf_counter() - start
+    last = pd.Timestamp(options.last_day)
+    spec = FilterSpec.of(start=last - pd.DateOffset(years=FILTER_YEARS), end=last, event_types=FILTER_TYPES)
+    filter_s, _ = _timed(lambda: paint(store, spec, first_view()))
+    zoomed = View(Bounds(*ZOOMED_VIEW[:4]), ZOOMED_VIEW[4])
+    zoom_s, _ = _timed(lambda: paint(store, spec, zoomed))
+    b, pans = zoomed.bounds, []
+    for step in range(1, PANS + 1):  # half a view east each time: a new query every time
+        shift = (b.east - b.west) / 2 * step
+        view = View(Bounds(b.south, b.west + shift, b.north, b.east + shift), zoomed.zoom)
+        pans.append(_timed(lambda v=view: paint(store, spec, v))[0])
+    close = View(Bounds(*CLOSE_VIEW[:4]), CLOSE_VIEW[4])
+    close_s, (_, info) = _timed(lambda: paint(store, spec, close))
+    return {"first_paint_s": first_paint_s, "filter_s": filter_s, "zoom_s": zoom_s,
+            "pan_s": sorted(pans)[len(pans) // 2], "close_s": close_s,
+            "close_events": info["shown"] if info["mode"] == "events" else None, "bytes_max": max(sizes),
+            "peak_rss_bytes": _peak_rss()}
+
+
+def measure_memory(parquet: Path) -> dict[str, Any]:
+    """Today's in-memory path on the same kind of data: the first paint (load and validate, every event's layer)
+    and a filter change (filter, the filtered events' layer); a pan costs the server nothing there."""
+    context = map_context(OfflineGazetteer())
+    base = prepared_base(context)
+    seeds = parquet.parent / "seeds"
+    start = time.perf_counter()
+    events = load_events(parquet, seeds_dir=seeds)
+    component_strings(base, build_fast_layers(events, context))
+    first_paint_s = time.perf_counter() - start
+    begin = pd.Timestamp(LAST_DAY) - pd.DateOffset(years=FILTER_YEARS)
+    filter_s, strings = _timed(lambda: component_strings(base, build_fast_layers(
+        filter_events(events, start=begin, event_types=FILTER_TYPES), context)))
+    return {"memory_first_paint_s": first_paint_s, "memory_filter_s": filter_s,
+            "memory_bytes": payload_bytes(strings), "memory_peak_rss_bytes": _peak_rss()}
+
+
+def format_engine_table(rows: list[EngineRow]) -> str:
+    """A Markdown table: one column per size, the engine's figures and the in-memory path's side by side."""
+    def memory(value: Any, text: Callable[[Any], str]) -> str:
+        return "—" if value is None else text(value)
+
+    lines = ["| | " + " | ".join(f"{r.events:,} events" for r in rows) + " |",
+             "|---|" + "---:|" * len(rows)]
+    table: list[tuple[str, Callable[[EngineRow], str]]] = [
+        ("engine: write the layout (disk)", lambda r: (f"{r.write_s:.1f} s" if r.write_s is not None else
+                                                        "reused") + f" ({_mb(r.disk_bytes)})"),
+        ("engine: first paint (open, options, count, world cells)", lambda r: f"{r.first_paint_s:.2f} s"),
+        ("engine: filter → payload ready", lambda r: f"{r.filter_s:.2f} s"),
+        ("engine: zoom to a country → payload ready", lambda r: f"{r.zoom_s:.2f} s"),
+        ("engine: pan → payload ready (median)", lambda r: f"{r.pan_s:.2f} s"),
+        ("engine: zoom to a city → events ready", lambda r: f"{r.close_s:.2f} s"
+         + (f" ({r.close_events:,} events)" if r.close_events is not None else " (cells)")),
+        ("engine: bytes per repaint (largest)", lambda r: f"{r.bytes_max / 1000:.1f} KB"),
+        ("engine: server peak memory", lambda r: _mb(r.peak_rss_bytes)),
+        ("in memory: first paint (load + validate, map)", lambda r: memory(r.memory_first_paint_s,
+                                                                            lambda v: f"{v:.2f} s")),
+        ("in memory: filter → payload ready", lambda r: memory(r.memory_filter_s, lambda v: f"{v:.2f} s")),
+        ("in memory: pan", lambda r: memory(r.memory_filter_s, lambda v: "in the browser (0 bytes)")),
+        ("in memory: bytes per filter change", lambda r: memory(r.memory_bytes, _mb)),
+        ("in memory: server peak memory", lambda r: memory(r.memory_peak_rss_bytes, _mb)),
+    ]
+    for label, cell in table:
+        lines.append(f"| {label} | " + " | ".join(cell(r) for r in rows) + " |")
+    return "\n".join(lines)
+
+
+def _engine_child(queue: Any, dataset: Path) -> None:
+    queue.put(measure_engine(dataset))
+
+
+def _memory_child(queue: Any, parquet: Path) -> None:
+    queue.put(measure_memory(parquet))
+
+
+def _in_child_dict(target: Callable[..., None], args: tuple) -> dict[str, Any]:
+    """Run ``target(queue, *args)`` in a fresh (spawned) process and return the dict it puts on the queue."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=target, args=(queue, *args))
+    process.start()
+    result = queue.get()
+    process.join()
+    return result

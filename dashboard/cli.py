@@ -137,6 +137,14 @@ def _parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="time loading, filtering and the map on synthetic events, 1k to 1M")
     bench.add_argument("--sizes", type=int, nargs="+", metavar="N", help="event counts (default: 1k 10k 100k 1M)")
     bench.add_argument("--seed", type=int, default=0, help="seed of the synthetic data")
+    bench.add_argument("--engine", action="store_true",
+                       help="measure the query engine's page (DuckDB over the engine's layout) side by side with "
+                            "the in-memory path instead (default sizes: 100k 1M 10M)")
+    bench.add_argument("--folder", type=Path, metavar="DIR",
+                       help="with --engine: where the engine's datasets are kept and reused (events-N; default: "
+                            "engine-bench in the temporary folder); 10^7 events take ~1 GB and ~10 minutes to write")
+    bench.add_argument("--memory-max", type=int, default=1_000_000, metavar="N",
+                       help="with --engine: the largest size also measured in memory (default 1M)")
     bench.set_defaults(command=_bench)
     imports = commands.add_parser("import", help="bring ACLED, UCDP GED or GDELT files into the dataset's format")
     imports.add_argument("files", nargs="+", type=Path, metavar="FILE",
@@ -146,6 +154,10 @@ def _parser() -> argparse.ArgumentParser:
                               "imports); places.csv is written beside it")
     imports.add_argument("--format", choices=["auto", "acled", "ucdp", "gdelt"], default="auto",
                          help="the files' layout (default: detected from each file's header or shape)")
+    imports.add_argument("--engine-layout", action="store_true",
+                         help="write the query engine's layout instead: DATASET is a folder of Parquet files "
+                              "partitioned by year, which the app queries in place (for millions of events); an "
+                              "existing such folder is added to. Implied when DATASET is an existing folder")
     imports.set_defaults(command=_import)
     return parser
 
@@ -350,6 +362,15 @@ def _bench(args: argparse.Namespace) -> int:
     from .bench import DEFAULT_SIZES, format_table, machine, run_bench
 
     print(f"machine: {machine()}", flush=True)
+    if args.engine:
+        from .bench import ENGINE_SIZES, format_engine_table, run_engine_bench
+
+        rows = run_engine_bench(args.sizes or ENGINE_SIZES, folder=args.folder, seed=args.seed,
+                                memory_max=args.memory_max,
+                                progress=lambda row: print(f"  {row.events:,} events done", file=sys.stderr,
+                                                           flush=True))
+        print(format_engine_table(rows))
+        return EXIT_OK
     rows = run_bench(args.sizes or DEFAULT_SIZES, seed=args.seed,
                      progress=lambda row: print(f"  {row.events:,} events done", file=sys.stderr, flush=True))
     print(format_table(rows))
@@ -375,11 +396,18 @@ def _import(args: argparse.Namespace) -> int:
             bar.update(len(chunk))
         bar.close()
 
-    result = import_files(args.files, args.out, layout=args.format, progress=progress)
+    if args.engine_layout or args.out.is_dir():
+        from .dataset.importing import import_engine_dataset
+
+        result = import_engine_dataset(args.files, args.out, layout=args.format, progress=progress)
+    else:
+        result = import_files(args.files, args.out, layout=args.format, progress=progress)
     for problem in result.problems:
         print(problem, file=sys.stderr)
     layouts = ", ".join(f"{Path(file).name}: {name}" for file, name in result.layouts.items())
     left = f"; {result.rows - result.written:,} with problems left out" if result.written < result.rows else ""
-    print(f"imported {result.written:,} of {result.rows:,} rows ({layouts}) into {result.events_path} and "
-          f"{result.places_path} in {result.seconds:.1f} s{left}")
+    into = f"{result.events_path} and {result.places_path}" if result.places_path else \
+        f"{result.events_path} (the engine's layout: DASHBOARD_EVENTS={result.events_path} queries it)"
+    print(f"imported {result.written:,} of {result.rows:,} rows ({layouts}) into {into} in {result.seconds:.1f} s"
+          f"{left}")
     return EXIT_INVALID if result.problems else EXIT_OK

@@ -7,15 +7,18 @@ an id twice across files). Bad rows are left out and listed with their file, row
 
 The output is the events file (Parquet for ``.parquet``, CSV for ``.csv``; with no such suffix, Parquet above
 :data:`PARQUET_ABOVE_ROWS` rows) with ``places.csv`` beside it: what ``DASHBOARD_EVENTS`` and
-``python -m dashboard validate`` read. Both are written whole or not at all.
+``python -m dashboard validate`` read. Both are written whole or not at all. Or, with
+:func:`import_engine_dataset` (``--engine-layout``), the query engine's layout: a folder of Parquet partitioned
+by year, which the app queries in place (for millions of events).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -30,7 +33,8 @@ from .formats import LAYOUTS, Layout, PlaceNames, detect_format, read_chunks
 from .schema import LOADED_COLUMNS, PLACE_COLUMNS
 from .validation import validate_events, validate_places
 
-__all__ = ["CHUNK_ROWS", "PARQUET_ABOVE_ROWS", "ImportResult", "check_external", "import_files"]
+__all__ = ["CHUNK_ROWS", "PARQUET_ABOVE_ROWS", "ImportResult", "check_external", "import_engine_dataset",
+           "import_files"]
 
 CHUNK_ROWS = 100_000  # rows converted and checked at once: ~100 MB of strings at ACLED's width
 PARQUET_ABOVE_ROWS = 200_000  # the uploader's row limit: a table it takes stays CSV, anything larger is Parquet
@@ -44,7 +48,7 @@ class ImportResult:
     """What an import wrote: the events and places files, rows read and written, every problem, the layouts."""
 
     events_path: Path
-    places_path: Path
+    places_path: Path | None  # None for the engine's layout, whose rows hold their places
     rows: int = 0
     written: int = 0
     problems: list[Problem] = field(default_factory=list)
@@ -143,30 +147,75 @@ def _write_events(paths: Sequence[Path], layouts: dict[str, str], temporary: Pat
 
     columns = [*LOADED_COLUMNS, *extra]
     schema = pa.schema([(column, pa.string()) for column in columns])
-    names = PlaceNames()
-    seen = np.zeros(0, dtype=np.uint64)  # hashes of the event ids written, sorted
     places: dict[str, tuple] = {}
     with pq.ParquetWriter(temporary, schema, compression="zstd") as writer:
-        for path in paths:
-            layout = LAYOUTS[layouts[str(path)]]
-            chunks = read_chunks(Path(path), layout, name=str(path), chunk_rows=chunk_rows)
-            first_row = 1
-            for chunk in (progress(chunks, str(path)) if progress else chunks):
-                events, problems = check_external(chunk, layout, file=str(path), first_row=first_row, places=names)
-                events, seen, twice = _new_ids(events, seen, str(path), layout)
-                result.problems += problems + twice
-                result.rows += len(chunk)
-                first_row += len(chunk)
-                if events.empty:
-                    continue
-                for column in extra:
-                    if column not in events.columns:
-                        events[column] = ""
-                _add_places(places, events)
-                writer.write_table(pa.Table.from_pandas(events[columns].astype(object), schema=schema,
-                                                        preserve_index=False))
-                result.written += len(events)
+        for events in _valid_chunks(paths, layouts, result, chunk_rows, progress, places):
+            for column in extra:
+                if column not in events.columns:
+                    events[column] = ""
+            writer.write_table(pa.Table.from_pandas(events[columns].astype(object), schema=schema,
+                                                    preserve_index=False))
     return pd.DataFrame(list(places.values()), columns=_PLACE_COLUMNS)
+
+
+def _valid_chunks(paths: Sequence[Path], layouts: dict[str, str], result: ImportResult, chunk_rows: int, progress,
+                  places: dict[str, tuple]) -> Iterator[pd.DataFrame]:
+    """Every file's chunks converted and checked: the valid rows of each (never empty), as strings. Counts rows
+    and written rows and collects problems in ``result``, and each new place in ``places``."""
+    names = PlaceNames()
+    seen = np.zeros(0, dtype=np.uint64)  # hashes of the event ids written, sorted
+    for path in paths:
+        layout = LAYOUTS[layouts[str(path)]]
+        chunks = read_chunks(Path(path), layout, name=str(path), chunk_rows=chunk_rows)
+        first_row = 1
+        for chunk in (progress(chunks, str(path)) if progress else chunks):
+            events, problems = check_external(chunk, layout, file=str(path), first_row=first_row, places=names)
+            events, seen, twice = _new_ids(events, seen, str(path), layout)
+            result.problems += problems + twice
+            result.rows += len(chunk)
+            first_row += len(chunk)
+            if events.empty:
+                continue
+            _add_places(places, events)
+            result.written += len(events)
+            yield events
+
+
+def import_engine_dataset(paths: Sequence[Path], out: Path, *, layout: str | None = None,
+                          chunk_rows: int = CHUNK_ROWS,
+                          progress: Callable[[Iterable[pd.DataFrame], str], Iterable[pd.DataFrame]] | None = None,
+                          ) -> ImportResult:
+    """Import ``paths`` into ``out`` as the query engine's layout (:func:`~dashboard.engine.layout.
+    write_engine_dataset`: Parquet partitioned by year, what the app queries instead of loading), one chunk at a
+    time. ``out`` may already hold such a dataset: the new files join it under names of their own (an import a
+    day adds a day's files; nothing is rewritten). They are written in a folder beside ``out`` first and moved in
+    once all are written, so a reader never sees half an import. The layouts' extra columns are not kept.
+    ``places_path`` is None: the places are in the events' rows."""
+    from ..engine.layout import engine_table, write_engine_dataset
+    from .loading import typed_frame
+
+    started = time.perf_counter()
+    layouts = {str(path): _layout_of(Path(path), layout) for path in paths}
+    if out.exists() and not out.is_dir():
+        raise DashboardError(f"{out} is a file: the engine's layout is a folder")
+    result = ImportResult(events_path=out, places_path=None, layouts=layouts)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.import-"))
+    try:
+        chunks = _valid_chunks(paths, layouts, result, chunk_rows, progress, {})
+        write_engine_dataset((engine_table(typed_frame(events[LOADED_COLUMNS], extra=[])) for events in chunks),
+                             staging)
+        stamp = f"{time.strftime('%Y%m%d%H%M%S')}-{staging.name.rsplit('-', 1)[-1]}"  # unique among imports
+        for file in sorted(staging.glob("year=*/*.parquet")):
+            target = out / file.parent.name / f"{file.stem.replace('part-', f'part-{stamp}-', 1)}.parquet"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(file, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    order = {str(path): number for number, path in enumerate(paths)}
+    result.problems.sort(key=lambda p: (order.get(p.file, 0), p.row or 0, p.column or "", p.message))
+    result.seconds = time.perf_counter() - started
+    return result
 
 
 def _new_ids(events: pd.DataFrame, seen: np.ndarray, file: str,

@@ -46,6 +46,7 @@ from .basemap import (
 
 __all__ = [
     "CLUSTER_ABOVE",
+    "DRAFT_LAYER_NAME",
     "EVENT_COLORS",
     "MAP_HEIGHT",
     "EventMarkers",
@@ -54,6 +55,7 @@ __all__ = [
     "Outlines",
     "PlainText",
     "build_base_map",
+    "build_draft_layer",
     "build_event_layers",
     "build_map",
     "data_view",
@@ -77,6 +79,8 @@ EVENT_COLORS: dict[str, str] = {
     EventType.OTHER: "#999999",  # grey: said to be unknown, unlike the types
 }
 UNKNOWN_COLOR = "#666666"
+DRAFT_LAYER_NAME = "Draft (not yet in the dataset)"
+DRAFT_LEGEND = "Draft under review: not yet in the dataset"
 
 # How far from its point an event may be, by UCDP precision. Country precision uses the country's own size.
 PRECISION_RADIUS_KM: dict[int, float | None] = {1: None, 2: 25.0, 3: 75.0, 4: 250.0, 5: 800.0, 6: 300.0, 7: 600.0}
@@ -301,6 +305,27 @@ def build_event_layers(events: pd.DataFrame, context: MapContext, *, pane: str |
     return [extents, lines, markers]
 
 
+def build_draft_layer(draft: pd.DataFrame) -> folium.FeatureGroup:
+    """A draft under review (``title``, ``event_type``, ``start_date``, ``end_date``, ``place``, ``latitude``,
+    ``longitude``; dates as days) as one layer of dashed rings in its event types' colours, with a legend entry
+    of its own while it is on the map. Its tooltips carry no event id: a click on a draft selects nothing."""
+    layer = folium.FeatureGroup(name=DRAFT_LAYER_NAME)
+    records = [{"lat": float(row.latitude), "lon": float(row.longitude),
+                "color": EVENT_COLORS.get(row.event_type, UNKNOWN_COLOR),
+                "tooltip": f"<b>Draft:</b> {_escape(str(row.title))}<br>"
+                           f"{_escape(_draft_dates(row.start_date, row.end_date))} · {_escape(str(row.place))}"}
+               for row in draft.itertuples(index=False)
+               if math.isfinite(float(row.latitude)) and math.isfinite(float(row.longitude))]
+    DraftMarkers(records).add_to(layer)
+    return layer
+
+
+def _draft_dates(start: Any, end: Any) -> str:
+    if start is None or end is None or pd.isna(start) or pd.isna(end):
+        return "dates missing"
+    return _date_range(pd.Timestamp(start), pd.Timestamp(end))
+
+
 def build_map(events: pd.DataFrame, context: MapContext) -> folium.Map:
     """Base map and event layers in one map, with a layer control: for tests and saving as HTML."""
     m = build_base_map(context)
@@ -479,6 +504,25 @@ class EventShapes(PlainScriptElement):
         self.records = json.dumps(records, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
 
 
+class DraftMarkers(PlainScriptElement):
+    """The markers of :func:`build_draft_layer`, made in the browser from one JSON array (see
+    :data:`DRAFT_MARKERS_JS`), with the legend entry that says what a dashed ring is."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.library }}
+        window.NewsDraftMarkers({{ this.records }}, {{ this.options|tojson }}, {{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, records: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self._name = "DraftMarkers"
+        self.library = DRAFT_MARKERS_JS
+        self.records = json.dumps(records, separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
+        self.options = {"radius": MARKER_RADIUS_PX + 1, "legend": DRAFT_LEGEND}
+
+
 class _MapStyle(PlainScriptElement):
     """Sea colour, popup and tooltip typography, and how the map answers the reader (see
     :data:`MAP_BEHAVIOUR_JS`): popups and tooltips sized to the map and kept clear of its controls, wheel zoom
@@ -598,6 +642,10 @@ MAP_CSS_RULES = (
     ".map-legend{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;"
     "font:11px/1.45 system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)}"
     ".map-legend summary{cursor:pointer}"
+    ".draft-legend{background:rgba(255,255,255,.92);padding:3px 8px;border-radius:4px;"
+    "font:11px/1.45 system-ui,sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)}"
+    ".draft-legend i{display:inline-block;width:9px;height:9px;border-radius:50%;margin-right:5px;"
+    "vertical-align:-2px;border:2px dashed #333;background:#fff}"
     ".map-legend i{display:inline-block;width:11px;height:11px;border-radius:50%;margin-right:5px;"
     "vertical-align:-1px}.map-legend i.ring{background:#fff!important;border:3px solid #333;width:7px;height:7px}"
     ".map-legend i.donut{background:#fff;border:3px solid #0072B2;border-right-color:#E69F00;"
@@ -933,6 +981,31 @@ window.NewsEventShapes = function (kind, records) {
                 .bindTooltip(r.tooltip).addTo(group);
     }
     return group;
+};
+})();
+"""
+
+# Draft markers under review: dashed rings, and a legend entry shown while their layer is on the map. Plain ES5
+# with no dependency but Leaflet; records come from build_draft_layer, their tooltips escaped in Python.
+DRAFT_MARKERS_JS = r"""
+(function () {
+if (window.NewsDraftMarkers) return;
+window.NewsDraftMarkers = function (records, o, group) {
+    for (var i = 0; i < records.length; i++) {
+        var r = records[i];
+        L.circleMarker([r.lat, r.lon], {radius: o.radius, color: r.color, weight: 2.5, dashArray: "4 3",
+            fillColor: "#fff", fillOpacity: 0.35, className: "draft-marker"})
+            .bindTooltip(r.tooltip, {direction: "auto", className: "event-tip", opacity: 0.95}).addTo(group);
+    }
+    var legend = L.control({position: "bottomleft"});
+    legend.onAdd = function () {
+        var div = L.DomUtil.create("div", "draft-legend");
+        div.appendChild(L.DomUtil.create("i", "", div));
+        div.appendChild(document.createTextNode(o.legend + " (" + records.length + ")"));
+        return div;
+    };
+    group.on("add", function () { legend.addTo(group._map); });
+    group.on("remove", function () { legend.remove(); });
 };
 })();
 """

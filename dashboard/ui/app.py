@@ -22,6 +22,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from dashboard.dataset.bundle import bundle_zip
 from dashboard.dataset.export import to_csv, to_geojson
 from dashboard.dataset.loading import load_events
 from dashboard.dataset.schema import event_type_label
@@ -43,6 +44,8 @@ from dashboard.maps.mapping import (
     outline_json,
 )
 from dashboard.paths import EVENTS_PATH, PLACES_PATH, STATIC_DIR
+from dashboard.ui.drafting import dataset_seeds, draft_layers, draft_panel
+from dashboard.ui.engine_page import engine_page, is_engine_dataset
 from dashboard.ui.runtime import LOG, gazetteer, guarded, log_to_stderr
 from dashboard.ui.state import (
     MAX_TEXT_LENGTH,
@@ -280,7 +283,7 @@ def _map(filtered: pd.DataFrame, places: list[tuple[str, float, float]], context
         layers = build_fast_layers(filtered, context, selected=selected)
     else:
         layers = build_event_layers(filtered, context)
-    layers = [*layers, place_layer(places)]  # after the events: the base map's labels give way to theirs
+    layers = [*layers, *draft_layers(), place_layer(places)]  # the base map's labels give way to these
     # No centre or zoom for st_folium: the layer control opens the map on the view for its width (the same views
     # on every rerun leave the reader's panning alone), and hides again the layers the reader turned off (the
     # frame keeps them, from the URL's; given the same on every run, the control is not rebuilt by a report).
@@ -365,7 +368,8 @@ def _on_table_select() -> None:
 
 
 def _downloads(view: str, filtered: pd.DataFrame) -> None:
-    left, right = st.columns(2)
+    seeds = {name: text for name, text in dataset_seeds().items() if name in set(filtered["seed"])}
+    left, right, *more = st.columns(3 if seeds else 2)
     # Small tables are written at once, once per view; larger ones only when the button is pressed: both files
     # take about 10 ms + 0.09 ms a row, which every rerun (a click, a filter) would pay.
     eager = len(filtered) <= EAGER_DOWNLOAD_ROWS
@@ -374,6 +378,11 @@ def _downloads(view: str, filtered: pd.DataFrame) -> None:
                          help="Exactly the filtered table, in the dataset's own format.")
     right.download_button("Download GeoJSON", geojson, "events.geojson", "application/geo+json",
                           width="stretch", help="RFC 7946 points, the columns in properties.")
+    if seeds:  # quotes from articles that are not bundled: the CSV alone would not upload back valid
+        more[0].download_button("Download with articles (.zip)", bundle_zip(filtered, seeds) if eager else
+                                lambda: bundle_zip(filtered, seeds), "events-with-articles.zip", "application/zip",
+                                width="stretch", help="The CSV and the articles its quotes come from that are not "
+                                "bundled: upload the .zip to load it again.")
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
@@ -422,6 +431,9 @@ def _view_key(dataset: str, state: FilterState) -> str:
 
 def main() -> None:
     st.set_page_config(page_title="News events map", page_icon="🗺️", layout="wide")
+    if is_engine_dataset(os.environ.get(EVENTS_ENV)):  # a dataset to query, not load: its own page
+        engine_page(os.environ[EVENTS_ENV])
+        return
     assets = _static_assets()
     files = _dataset_files()
     try:
@@ -438,6 +450,7 @@ def main() -> None:
     st.caption("Every point cites its sentence. Hollow rings and dashed circles mark places known only to a "
                "region, country or sea.")
     events, dataset = choose_dataset(events)
+    events, dataset = draft_panel(events, dataset)  # the dataset with the rows added from drafts
     key = f"{dataset} {files}"  # the dataset shown: its options, views and first view are computed once
     options = _options(key, events)
     st.session_state["options"] = options  # for the callbacks, which run before the next run computes it

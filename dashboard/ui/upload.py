@@ -3,6 +3,8 @@ listed, and a template of the dataset's format to download. A table in another f
 mapping, in the main area above the map (twenty choices do not fit the sidebar's 300 px): one choice per field, the
 guesses preselected, a preview of the first rows as they will load, and a button to load them. Everything it shows
 comes from ``dashboard.dataset``; data (file and column names, problems) is shown as plain text or in code spans.
+A ``.zip`` (the download with articles: a table and the seed articles it quotes) is unpacked, then checked the same
+way; the seed articles of the table shown are kept in the session (:data:`UPLOADED_SEEDS`) for the downloads.
 """
 
 from __future__ import annotations
@@ -31,12 +33,14 @@ from dashboard.ui.runtime import gazetteer, guarded
 from dashboard.ui.views import code_span
 
 if TYPE_CHECKING:
+    from dashboard.dataset.bundle import Bundle
     from dashboard.dataset.ingest import Ingested
 
-__all__ = ["choose_dataset"]
+__all__ = ["UPLOADED_SEEDS", "choose_dataset"]
 
 Pairs = tuple[tuple[str, str], ...]  # a ColumnMapping's (field, column) pairs: hashable, for the caches
 
+UPLOADED_SEEDS = "uploaded-seeds"  # session state: the articles uploaded with the shown table, by file name
 LOADED_KEY = "mapping-loaded"  # session state: {upload key: the pairs of the mapping the reader loaded}
 NONE = "—"  # no column gives the field
 FORM_COLUMNS = 3  # choices side by side in the main area (Streamlit stacks them on a phone)
@@ -82,6 +86,14 @@ def _read(key: str, name: str, _data: bytes) -> pd.DataFrame:
     return read_bytes(_data, name)
 
 
+@st.cache_resource(show_spinner="Unpacking the archive…", max_entries=2)
+def _unzip(key: str, name: str, _data: bytes) -> Bundle:
+    """An uploaded .zip's table and articles (a download with its articles); callers never change it."""
+    from dashboard.dataset.bundle import read_zip
+
+    return read_zip(_data, name)
+
+
 @st.cache_resource(show_spinner="Checking the uploaded table…", max_entries=4)
 def _ingest(key: str, name: str, _data: bytes, _seeds: tuple[tuple[str, str], ...], mapping: Pairs | None,
             ) -> Ingested:
@@ -99,13 +111,16 @@ def choose_dataset(bundled: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     """The dataset to show: an uploaded table's valid rows, or the bundled data; and its name."""
     side = st.sidebar
     side.header("Dataset")
+    st.session_state[UPLOADED_SEEDS] = {}
     files = side.file_uploader(
-        "Your own table", type=["csv", "geojson", "json", "parquet", "txt"], accept_multiple_files=True,
+        "Your own table", type=["csv", "geojson", "json", "parquet", "xlsx", "txt", "zip"], accept_multiple_files=True,
         key=f"upload-{st.session_state.get('uploads', 0)}",
-        help="Any table of events: one in the dataset's format — such as a CSV or GeoJSON downloaded here, or the "
-             "template — or your own columns, which you then map to the dataset's fields. Seed articles (.txt) "
-             "its quotes come from go with it, unless they are bundled. Invalid rows are listed and left out. "
-             "At most 100 MiB and 200,000 rows (the 105MB shown counts 10⁶ bytes a MB: it is 100 MiB).")
+        help="Any table of events: one in the dataset's format — such as a CSV, GeoJSON or .zip (with its "
+             "articles) downloaded here, or the template — or your own columns, which you then map to the "
+             "dataset's fields. An ACLED export (CSV or XLSX), a UCDP GED CSV or a GDELT events file (.CSV or .zip) is "
+             "read as it is. Seed articles (.txt) its quotes come from go with it, unless they are bundled. "
+             "Invalid rows are listed and left out. At most 100 MiB and 200,000 rows (the 105MB shown counts "
+             "10⁶ bytes a MB: it is 100 MiB).")
     side.download_button("Download template", template_csv, "events-template.csv", "text/csv",  # made on a click
                          key="upload-template", width="stretch",
                          help="An empty table in the dataset's format, with one example row to replace.")
@@ -117,27 +132,31 @@ def choose_dataset(bundled: pd.DataFrame) -> tuple[pd.DataFrame, str]:
         st.error("Upload one table at a time (with any number of seed .txt files); showing the bundled dataset.")
         return bundled, "the bundled dataset"
     table = tables[0]
-    seeds = tuple(sorted((f.name, f.getvalue().decode("utf-8", errors="replace")) for f in files
-                         if f.name.lower().endswith(".txt")))
+    seeds = {f.name: f.getvalue().decode("utf-8", errors="replace") for f in files if f.name.lower().endswith(".txt")}
     key = " ".join(f.file_id for f in files)
+    name, data = table.name, table.getvalue()
     try:
-        raw = _read(key, table.name, table.getvalue())
+        if name.lower().endswith(".zip"):  # a table with its articles, as the download with articles gives it
+            bundle = _unzip(key, name, data)
+            name, data, seeds = bundle.table_name, bundle.table, {**bundle.seeds, **seeds}
+        raw = _read(key, name, data)
         mapping = st.session_state.get(LOADED_KEY, {}).get(key)
         foreign = needs_mapping(raw.columns)
         if foreign and mapping is None:  # nothing to check until the reader says which column is which
-            st.info(f"{code_span(table.name)} is not in the dataset's format. Say which of its columns gives each "
+            st.info(f"{code_span(name)} is not in the dataset's format. Say which of its columns gives each "
                     "field below, check the preview, then load it.")
-            _mapping_form(raw, key, table.name, mapping=None, expanded=True)
-            return bundled.iloc[:0], f"{table.name} {key} unmapped"
-        result = _ingest(key, table.name, table.getvalue(), seeds, mapping)
+            _mapping_form(raw, key, name, mapping=None, expanded=True)
+            return bundled.iloc[:0], f"{name} {key} unmapped"
+        result = _ingest(key, name, data, tuple(sorted(seeds.items())), mapping)
     except UnreadableFileError as exc:
-        st.error(f"{code_span(table.name)} could not be read: {code_span(exc.problems[0].message)}. "
+        st.error(f"{code_span(name)} could not be read: {code_span(exc.problems[0].message)}. "
                  "Showing the bundled dataset.")
         return bundled, "the bundled dataset"
-    _report(result, table.name)
+    st.session_state[UPLOADED_SEEDS] = seeds
+    _report(result, name)
     if mapping is not None or lacks_dataset_columns(raw.columns):
-        _mapping_form(raw, key, table.name, mapping=mapping, expanded=False)
-    return result.events, f"{table.name} {key} {mapping}"
+        _mapping_form(raw, key, name, mapping=mapping, expanded=False)
+    return result.events, f"{name} {key} {mapping}"
 
 
 @guarded  # callbacks run before the script, outside main's guard

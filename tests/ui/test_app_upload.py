@@ -4,7 +4,9 @@ mapped, previewed and loaded; the template can be downloaded."""
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -19,8 +21,13 @@ from tests.ui.test_app import APP, table_ids
 BUNDLED = len(load_events())
 
 
+def uploader(at: AppTest):
+    """The sidebar's dataset uploader (the drafting panel has one of its own)."""
+    return next(u for u in at.get("file_uploader") if u.key and u.key.startswith("upload-"))
+
+
 def upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
-    at.get("file_uploader")[0].set_value([(name, data, "application/octet-stream") for name, data in files])
+    uploader(at).set_value([(name, data, "application/octet-stream") for name, data in files])
     return at.run()
 
 
@@ -60,7 +67,7 @@ def test_the_bundled_dataset_is_one_click_away(app, corpus):  # noqa: F811
     upload(app, ("names_only.csv", (corpus / "names_only.csv").read_bytes()))
     assert len(table_ids(app)) == 4
     next(b for b in app.button if b.label == "Use the bundled dataset").click().run()
-    assert len(table_ids(app)) == BUNDLED and not app.get("file_uploader")[0].value
+    assert len(table_ids(app)) == BUNDLED and not uploader(app).value
 
 
 def test_filters_start_afresh_for_an_uploaded_dataset(app, corpus):  # noqa: F811
@@ -76,6 +83,15 @@ def test_seed_articles_can_be_uploaded_with_the_table(app, corpus):  # noqa: F81
     article = (SEEDS_DIR / "000_0441dc0ab698eb74.txt").read_bytes()  # the same article under the new name
     upload(app, ("mine.csv", data), ("my_article.txt", article))
     assert any("rows are valid" in s.value for s in app.success) and len(table_ids(app)) == BUNDLED
+
+
+def test_an_archive_without_a_table_is_refused_by_name(app):
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("seeds/a.txt", "An article.")
+    upload(app, ("mine.zip", archive.getvalue()))
+    assert "must hold one table" in " ".join(shown(e.value) for e in app.error)
+    assert len(table_ids(app)) == BUNDLED
 
 
 def test_download_then_upload_round_trip(app):
@@ -158,3 +174,19 @@ def test_the_template_can_be_downloaded(app):
     (button,) = [b for b in app.get("download_button") if b.label == "Download template"]
     # Made when pressed, not on every rerun (test_columns loads what it gives back without a problem).
     assert not button.proto.url and button.proto.deferred_file_id
+
+
+@pytest.mark.parametrize(("layout", "name"), [("acled", "2023-ACLED-export.csv"), ("acled_xlsx", "acled.xlsx"),
+                                              ("ucdp", "ged241.csv"), ("gdelt_zip", "20240101.export.CSV.zip")])
+def test_published_datasets_upload_as_they_are(app, tmp_path, layout, name):
+    """ACLED, UCDP GED and GDELT files show at once, no mapping form: each valid row is in the table with its
+    dataset as provenance, and the bad rows the samples hold are listed."""
+    from tests.dataset.formats import samples
+
+    path = getattr(samples, f"write_{layout}")(tmp_path / name)
+    upload(app, (name, path.read_bytes()))
+    assert not app.exception, app.exception
+    assert not any("not in the dataset's format" in i.value for i in app.info)  # no mapping asked for
+    ids = table_ids(app)
+    prefix = layout.split("_")[0]
+    assert ids and all(i.startswith(f"{prefix}-") for i in ids)
