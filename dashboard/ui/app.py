@@ -29,24 +29,21 @@ from dashboard.dataset.schema import event_type_label
 from dashboard.dataset.search import SearchAliases, load_search_aliases
 from dashboard.errors import DashboardError, DatasetError
 from dashboard.geography.countries import country_name
-from dashboard.maps.assets import PREPARE_COMMAND, AssetSource, serve_assets
+from dashboard.maps.assets import PREPARE_COMMAND
 from dashboard.maps.basemap import place_layer, place_rows
 from dashboard.maps.controls import HIDDEN_KEY, LAYERS, VIEW_KEY, View, ViewLayerControl, first_views
 from dashboard.maps.fastmap import FAST_THRESHOLD, build_fast_layers
 from dashboard.maps.mapping import (
-    DEFAULT_ASSET_BASE,
     MAP_HEIGHT,
     MapContext,
     build_base_map,
     build_event_layers,
     event_id_from_tooltip,
-    map_context,
-    outline_json,
 )
-from dashboard.paths import EVENTS_PATH, PLACES_PATH, STATIC_DIR
+from dashboard.paths import EVENTS_PATH, PLACES_PATH
 from dashboard.ui.drafting import dataset_seeds, draft_layers, draft_panel
 from dashboard.ui.engine_page import engine_page, is_engine_dataset
-from dashboard.ui.runtime import LOG, gazetteer, guarded, log_to_stderr
+from dashboard.ui.runtime import guarded, log_to_stderr, map_context_shared, outlines, static_assets
 from dashboard.ui.state import (
     MAX_TEXT_LENGTH,
     FilterOptions,
@@ -93,14 +90,6 @@ NARROW_CSS = """<style>
 </style>"""
 
 
-@st.cache_resource(show_spinner=False)
-def _static_assets() -> AssetSource:
-    source = serve_assets(STATIC_DIR, DEFAULT_ASSET_BASE)
-    if source.problem:  # logged once per process, with what fixes it
-        LOG.warning("map assets: %s; to serve them as files, run with write access: %s", source.problem,
-                    PREPARE_COMMAND)
-    return source
-
 
 @st.cache_resource(show_spinner="Loading the dataset…", max_entries=2)  # shared, never changed: no copy per rerun
 def _events(path: str | None, stamp: tuple[float, ...]) -> pd.DataFrame:
@@ -130,17 +119,6 @@ def _view(dataset: str, _events: pd.DataFrame) -> tuple[tuple[int, View], ...]:
     return first_views(_events)
 
 
-@st.cache_resource(show_spinner=False)
-def _map_context() -> MapContext:
-    """Outlines, capitals and country sizes, with the map files where this install can serve them from."""
-    context, base = map_context(gazetteer()), _static_assets().base
-    return context if base in (None, context.asset_base) else replace(context, asset_base=base)
-
-
-@st.cache_resource(show_spinner=False)
-def _outlines() -> str:
-    """The outlines' JSON text for the map's script: made once per process, not on every rerun (~7 ms)."""
-    return outline_json(_map_context().world)
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
@@ -295,7 +273,7 @@ def _map(filtered: pd.DataFrame, places: list[tuple[str, float, float]], context
                                memory=st.session_state.get("layers_memory", "news-map-hidden-layers"),
                                at=st.session_state.get("view_from_url"), selected=selected)
     # The click count too: a click on the marker clicked last, after a selection elsewhere, is then a change.
-    st_folium(build_base_map(context, outlines=_outlines()), key="map", height=MAP_HEIGHT,
+    st_folium(build_base_map(context, outlines=outlines()), key="map", height=MAP_HEIGHT,
               use_container_width=True,
               feature_group_to_add=layers, layer_control=control,
               returned_objects=["last_object_clicked_tooltip", "last_object_clicked_count"],
@@ -434,11 +412,11 @@ def main() -> None:
     if is_engine_dataset(os.environ.get(EVENTS_ENV)):  # a dataset to query, not load: its own page
         engine_page(os.environ[EVENTS_ENV])
         return
-    assets = _static_assets()
+    assets = static_assets()
     files = _dataset_files()
     try:
         events = _events(*files)
-        context = _map_context()
+        context = map_context_shared()
     except DatasetError as exc:
         st.error("The dataset is invalid:\n\n" + "\n".join(f"- {code_span(p)}" for p in exc.problems))
         st.stop()

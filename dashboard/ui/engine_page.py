@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -38,19 +37,14 @@ from dashboard.engine import Bounds, EventStore, FilterSpec, Options, engine_con
 from dashboard.engine.backends import TABLE_PREFIX
 from dashboard.errors import DashboardError
 from dashboard.geography.countries import country_name
-from dashboard.maps.assets import PREPARE_COMMAND, AssetSource, serve_assets
+from dashboard.maps.assets import PREPARE_COMMAND
 from dashboard.maps.cellmap import EVENTS_LIMIT, first_view, map_layers, reported_view
 from dashboard.maps.mapping import (
-    DEFAULT_ASSET_BASE,
     MAP_HEIGHT,
-    MapContext,
     build_base_map,
     event_id_from_tooltip,
-    map_context,
-    outline_json,
 )
-from dashboard.paths import STATIC_DIR
-from dashboard.ui.runtime import LOG, gazetteer, guarded
+from dashboard.ui.runtime import guarded, map_context_shared, outlines, static_assets
 from dashboard.ui.state import MAX_TEXT_LENGTH
 from dashboard.ui.views import code_span
 
@@ -136,24 +130,7 @@ def _event(source: str, version: float, engine: str, event_id: str, start: dt.da
     return _store(source, version, engine).event(event_id, start=start)
 
 
-@st.cache_resource(show_spinner=False)
-def _static_assets() -> AssetSource:
-    source = serve_assets(STATIC_DIR, DEFAULT_ASSET_BASE)
-    if source.problem:
-        LOG.warning("map assets: %s; to serve them as files, run with write access: %s", source.problem,
-                    PREPARE_COMMAND)
-    return source
 
-
-@st.cache_resource(show_spinner=False)
-def _map_context() -> MapContext:
-    context, base = map_context(gazetteer()), _static_assets().base
-    return context if base in (None, context.asset_base) else replace(context, asset_base=base)
-
-
-@st.cache_resource(show_spinner=False)
-def _outlines() -> str:
-    return outline_json(_map_context().world)
 
 
 # --- the page -------------------------------------------------------------------------------------------------
@@ -178,7 +155,7 @@ def engine_page(source: str) -> None:
         store.aliases = _search_aliases()  # other names of places, as the in-memory search uses them
     count = _count(source, version, engine, spec)
     headline = st.container(horizontal=True, gap="large", key="headline")
-    assets = _static_assets()
+    assets = static_assets()
     if assets.base is None:
         st.error(f"The map cannot be drawn: its Leaflet files are missing from this installation. The operator "
                  f"can add them by running `{PREPARE_COMMAND}` with write access to it.")
@@ -234,10 +211,10 @@ def _map(source: str, version: float, engine: str, spec: FilterSpec) -> dict[str
     view = reported_view(st.session_state.get(MAP_KEY)) or first_view()
     selected = st.session_state.get(SELECTED_KEY)
     chosen = _event(source, version, engine, *selected) if selected else None
-    context = _map_context()
+    context = map_context_shared()
     layers, info = map_layers(_CachedStore(source, version, engine), spec, view, context, selected=chosen)
     st.session_state[DAYS_KEY] = info.pop("days")
-    base = build_base_map(context, outlines=_outlines())
+    base = build_base_map(context, outlines=outlines())
     st_folium(base, key=MAP_KEY, height=MAP_HEIGHT,
               use_container_width=True, feature_group_to_add=layers,
               layer_control=folium.LayerControl(collapsed=True),

@@ -6,15 +6,20 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from functools import wraps
 from typing import Any
 
 import streamlit as st
 
+from dashboard import paths
 from dashboard.errors import error_reference
 from dashboard.geography.gazetteer import OfflineGazetteer
+from dashboard.maps.assets import PREPARE_COMMAND, AssetSource, serve_assets
+from dashboard.maps.mapping import DEFAULT_ASSET_BASE, MapContext, map_context, outline_json
 
-__all__ = ["LOG", "gazetteer", "guarded", "internal_error", "log_to_stderr"]
+__all__ = ["LOG", "gazetteer", "guarded", "internal_error", "log_to_stderr", "map_context_shared", "outlines",
+           "static_assets"]
 
 LOG = logging.getLogger("dashboard.ui")
 
@@ -68,3 +73,26 @@ def guarded(function: Callable[..., None]) -> Callable[..., None]:
 @st.cache_resource(show_spinner=False)
 def gazetteer() -> OfflineGazetteer:
     return OfflineGazetteer()  # its city index takes a second to build: once per process
+
+
+@st.cache_resource(show_spinner=False)
+def static_assets() -> AssetSource:
+    """Where the map's Leaflet files are served from, prepared once per process."""
+    source = serve_assets(paths.STATIC_DIR, DEFAULT_ASSET_BASE)  # read now: tests move it
+    if source.problem:  # logged once per process, with what fixes it
+        LOG.warning("map assets: %s; to serve them as files, run with write access: %s", source.problem,
+                    PREPARE_COMMAND)
+    return source
+
+
+@st.cache_resource(show_spinner=False)
+def map_context_shared() -> MapContext:
+    """Outlines, capitals and country sizes, with the map files where this install can serve them from."""
+    context, base = map_context(gazetteer()), static_assets().base
+    return context if base in (None, context.asset_base) else replace(context, asset_base=base)
+
+
+@st.cache_resource(show_spinner=False)
+def outlines() -> str:
+    """The outlines' JSON text for the map's script: made once per process, not on every rerun (~7 ms)."""
+    return outline_json(map_context_shared().world)
