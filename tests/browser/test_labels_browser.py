@@ -41,7 +41,8 @@ def labels_after(frame, view: tuple[list[float], int] | None = None) -> list[dic
     frame.wait_for_function("() => window.map && window.map._basemapLabels && "
                             "window.map._basemapLabels._table.length > 0", timeout=TIMEOUT_MS)
     if view:
-        frame.evaluate(f"window.map.setView({view[0]}, {view[1]}, {{animate: false}})")
+        # "; 0": setView returns the map, which Playwright would serialise whole (seconds with the 1:50m outlines)
+        frame.evaluate(f"window.map.setView({view[0]}, {view[1]}, {{animate: false}}); 0")
     frame.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     frame.evaluate("window.map._basemapLabels.update()")
     return frame.evaluate(VISIBLE_LABELS_JS)
@@ -120,3 +121,39 @@ def test_labels_read_at_every_zoom(offline_page, server, view, expected):
     assert overlapping(labels) == []
     if view[1] == 2:
         assert not [label for label in labels if label["kind"] == "city"]
+
+
+# Pans at zoom 6 with the 1:50m outlines (99,000 points): the milliseconds each takes in the frame until two frames
+# are drawn, and the length of the outlines' SVG path data after it. Resolves with numbers only: a Leaflet object
+# (the map, a "moveend" event) handed back to Playwright is serialised whole, which takes seconds and once passed
+# for a slow map.
+PANS_JS = """async (steps) => {
+    const map = window.map, frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const pathData = () => [...map.getPane('basemapOutlines').querySelectorAll('path')]
+        .reduce((sum, p) => sum + (p.getAttribute('d') || '').length, 0);
+    const out = [];
+    for (const step of steps) {
+        const t = performance.now();
+        map.panBy(step, {animate: false});
+        await frames();
+        out.push([performance.now() - t, pathData()]);
+    }
+    return out;
+}"""
+FINE_OUTLINES_PATHS_JS = "() => window.map.getPane('basemapOutlines').querySelectorAll('path').length"
+MAX_PAN_MS = 5_000  # measured 30-150 ms on 2 busy cores, software rendering: only a map stuck for seconds fails
+# Measured 8-15k: the outlines clipped to the view; unclipped (noClip) they are 114k at zoom 6, and the whole
+# 1:50m world unsimplified ~1.5 M.
+MAX_PATH_CHARS = 50_000
+
+
+def test_panning_close_up_over_the_fine_outlines_is_quick(offline_page, server):
+    offline_page.set_viewport_size({"width": 1400, "height": 900})
+    _, frame = open_app(offline_page, server)
+    labels_after(frame, ([49, 31], 6))  # Ukraine: the 1:50m outlines are fetched and drawn
+    frame.wait_for_function(f"({FINE_OUTLINES_PATHS_JS})() > 200", timeout=TIMEOUT_MS)  # 241 features, not 177
+    pans = frame.evaluate(PANS_JS, [[200, 100], [-300, 50], [150, -120]])
+    assert all(ms < MAX_PAN_MS for ms, _ in pans), pans
+    assert all(0 < chars < MAX_PATH_CHARS for _, chars in pans), pans
+    assert "Ukraine" in {label["text"] for label in labels_after(frame)}
+    assert offline_page.traffic.blocked == []

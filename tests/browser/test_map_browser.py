@@ -83,7 +83,7 @@ def test_map_draws_every_event_from_local_assets_only(offline_page, server, even
     box = handle.bounding_box()
     assert box["height"] > 300 and box["width"] > 300
     wait_for_events(frame, len(events))
-    frame.evaluate("window.map.setView([30, 0], 2)")  # the whole world: the Pacific event is far east
+    frame.evaluate("window.map.setView([30, 0], 2); 0")  # the whole world: the Pacific event is far east
     frame.wait_for_function(f"({DRAWN_EVENTS_JS})() === {len(events)}", timeout=TIMEOUT_MS)
     assert frame.evaluate("document.querySelectorAll('.leaflet-overlay-pane path').length") > 150  # outlines
     assert frame.evaluate("document.querySelector('.map-legend').innerText").startswith("Legend")
@@ -110,7 +110,7 @@ def test_date_slider_changes_the_map_and_the_download(offline_page, server, even
 def test_choosing_a_country_changes_the_map_and_the_geojson(offline_page, server, events):
     _, frame = open_app(offline_page, server)
     wait_for_events(frame, len(events))
-    frame.evaluate("window.map.setView([30, 120], 4)")
+    frame.evaluate("window.map.setView([30, 120], 4); 0")
     offline_page.locator('[data-testid="stMultiSelect"]', has_text="Countries").locator("input").click()
     offline_page.keyboard.type("Taiwan")
     offline_page.keyboard.press("Enter")
@@ -151,8 +151,8 @@ def test_clicking_a_marker_selects_its_row(offline_page, server):
 def test_popup_shows_provenance(offline_page, server):
     _, frame = open_app(offline_page, server, "?q=50%2C000")
     wait_for_events(frame, 1)
-    frame.evaluate("""() => window.map.eachLayer(l => {
-        if (l instanceof L.CircleMarker && !(l instanceof L.Circle)) l.openPopup(); })""")
+    frame.evaluate("""() => { window.map.eachLayer(l => {
+        if (l instanceof L.CircleMarker && !(l instanceof L.Circle)) l.openPopup(); }); }""")
     text = frame.locator(".leaflet-popup-content").inner_text()
     for expected in ("Vostok 2022", "30 Aug 2022 – 5 Sep 2022", "known to the day", "Russian Far East",
                      "wider region", "Nicaragua", "TASS, Al Jazeera", "will mobilize over 50,000 troops",
@@ -167,14 +167,14 @@ def test_an_injected_title_shows_as_text(offline_page, server):
     upload = Path(__file__).parents[1] / "corpus" / "html_injection.csv"
     offline_page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
     wait_for_events(frame, 3)
-    frame.evaluate("""() => window.map.eachLayer(l => {
+    frame.evaluate("""() => { window.map.eachLayer(l => {
         if (l instanceof L.CircleMarker && !(l instanceof L.Circle) && l.getTooltip()
-            && l.getTooltip().getContent().includes('vostok-2022]')) { l.openTooltip(); } })""")
+            && l.getTooltip().getContent().includes('vostok-2022]')) { l.openTooltip(); } }); }""")
     # The tooltip first: a marker's own tooltip is kept off its open popup.
     assert "<img src=x onerror=alert(1)>" in frame.locator(".leaflet-tooltip").first.inner_text()
-    frame.evaluate("""() => window.map.eachLayer(l => {
+    frame.evaluate("""() => { window.map.eachLayer(l => {
         if (l instanceof L.CircleMarker && !(l instanceof L.Circle) && l.getTooltip()
-            && l.getTooltip().getContent().includes('vostok-2022]')) { l.openPopup(); } })""")
+            && l.getTooltip().getContent().includes('vostok-2022]')) { l.openPopup(); } }); }""")
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for(timeout=TIMEOUT_MS)
     assert popup.inner_text().startswith("<img src=x onerror=alert(1)>")

@@ -81,8 +81,8 @@ def test_every_event_is_drawn_as_itself_from_local_files_only(sized_page, server
 def test_popups_lie_inside_the_map_clear_of_every_control(sized_page, server):
     _, frame = open_map(sized_page, server)
     for marker in frame.evaluate(MARKERS_JS):
-        frame.evaluate("""id => window.map.eachLayer(l => {
-            if (l.options && l.options.eventId === id) l.openPopup(); })""", marker["id"])
+        frame.evaluate("""id => { window.map.eachLayer(l => {
+            if (l.options && l.options.eventId === id) l.openPopup(); }); }""", marker["id"])  # no map back
         frame.wait_for_timeout(PAN_MS)
         boxes = frame.evaluate(BOXES_JS)
         assert boxes["popup"], marker
@@ -90,7 +90,7 @@ def test_popups_lie_inside_the_map_clear_of_every_control(sized_page, server):
         hits = [c["name"] for c in boxes["controls"] if overlap(boxes["popup"], c)]
         assert hits == [], (marker, boxes)
     assert frame.locator(".map-legend details[open]").count() == 0  # folded while a popup is open
-    frame.evaluate("window.map.closePopup()")
+    frame.evaluate("window.map.closePopup(); 0")
     wide = sized_page.viewport_size["width"] >= 1000
     assert frame.locator(".map-legend details[open]").count() == (1 if wide else 0)  # as it was
 

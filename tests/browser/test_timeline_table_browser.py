@@ -219,7 +219,7 @@ def test_a_pan_after_a_marker_click_keeps_a_later_selection(offline_page, server
     offline_page.wait_for_function("() => !location.search.includes('event=pelosi-taipei-visit')", timeout=TIMEOUT_MS)
     settle(offline_page)
     chosen, before = url_params(offline_page)["event"], url_params(offline_page).get("at")
-    frame.evaluate("window.map.panBy([200, 0], {animate: false})")
+    frame.evaluate("window.map.panBy([200, 0], {animate: false}); 0")
     offline_page.wait_for_function("before => new URLSearchParams(location.search).get('at') !== before",
                                    arg=before[0] if before else None, timeout=TIMEOUT_MS)
     settle(offline_page)
