@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["atomic_write_text", "unwritable"]
+__all__ = ["atomic_write_text", "replacing", "unwritable"]
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -15,19 +17,27 @@ def atomic_write_text(path: Path, text: str) -> None:
     If anything fails (or the process is interrupted) before the rename, ``path`` is untouched and the
     temporary file is removed.
     """
+    with replacing(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` for the block to write; when the block ends without error, it is renamed
+    over ``path`` with the mode a plain ``open(path, "w")`` gives (``mkstemp`` makes files private, data files are
+    for everyone to read); otherwise it is removed and ``path`` is untouched."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, _default_mode())  # mkstemp makes the file private; data files are for everyone to read
+        yield Path(tmp)
+        os.chmod(tmp, _default_mode())
         os.replace(tmp, path)
-    except BaseException:
+    finally:
         Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _default_mode() -> int:

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DashboardError, Problem, UnreadableFileError
-from ..files import atomic_write_text
+from ..files import atomic_write_text, replacing
 from ..paths import PLACES_PATH
 from .export import neutralise_formulas
 from .formats import LAYOUTS, Layout, PlaceNames, detect_format, read_chunks
@@ -243,14 +243,13 @@ def _add_places(places: dict[str, tuple], events: pd.DataFrame) -> None:
 
 def _finish(temporary: Path, target: Path, *, parquet: bool) -> None:
     """Move the Parquet file into place, or write it as CSV (the export's formula protection, as ``to_csv``)."""
-    if parquet:
-        os.replace(temporary, target)
-        return
     import pyarrow.parquet as pq
 
-    fd, staging = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+    with replacing(target) as staging:
+        if parquet:
+            os.replace(temporary, staging)
+            return
+        with open(staging, "w", encoding="utf-8", newline="") as handle:
             source = pq.ParquetFile(temporary)
             header = True
             for batch in source.iter_batches(batch_size=CHUNK_ROWS):
@@ -259,14 +258,3 @@ def _finish(temporary: Path, target: Path, *, parquet: bool) -> None:
                 header = False
             if header:  # no rows at all: the header alone
                 handle.write(",".join(source.schema_arrow.names) + "\n")
-        os.chmod(staging, 0o666 & ~_umask())
-        os.replace(staging, target)
-    except BaseException:
-        Path(staging).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

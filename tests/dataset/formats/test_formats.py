@@ -177,6 +177,21 @@ def test_import_writes_a_dataset_the_loader_validates(tmp_path):
     assert loaded.set_index("event_id").loc["acled-ken999", "date_precision"] == "week"
 
 
+@pytest.mark.parametrize("name", ["events.parquet", "events.csv"])
+def test_imported_files_are_readable_like_any_written_file(tmp_path, name):
+    """Both outputs get a plain file's mode (0o666 less the umask), not the private mode of a temporary file."""
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        result = import_files([write_acled(tmp_path / "acled.csv")], tmp_path / "out" / name)
+    finally:
+        os.umask(umask)
+    assert result.events_path.stat().st_mode & 0o777 == 0o644
+    assert result.places_path.stat().st_mode & 0o777 == 0o644
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]  # no temporary left
+
+
 def test_import_cli(tmp_path, capsys):
     files = [str(write_acled(tmp_path / "acled.csv")), str(write_gdelt(tmp_path / "g.export.CSV"))]
     out = tmp_path / "out" / "events.csv"
