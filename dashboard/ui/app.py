@@ -26,7 +26,6 @@ from dashboard.dataset.bundle import bundle_zip
 from dashboard.dataset.export import to_csv, to_geojson
 from dashboard.dataset.loading import load_events
 from dashboard.dataset.schema import event_type_label
-from dashboard.dataset.search import SearchAliases, load_search_aliases
 from dashboard.errors import DashboardError, DatasetError
 from dashboard.geography.countries import country_name
 from dashboard.maps.assets import PREPARE_COMMAND
@@ -43,7 +42,7 @@ from dashboard.maps.mapping import (
 from dashboard.paths import EVENTS_PATH, PLACES_PATH
 from dashboard.ui.drafting import dataset_seeds, draft_layers, draft_panel
 from dashboard.ui.engine_page import engine_page, is_engine_dataset
-from dashboard.ui.runtime import guarded, log_to_stderr, map_context_shared, outlines, static_assets
+from dashboard.ui.runtime import guarded, log_to_stderr, map_context_shared, outlines, search_aliases, static_assets
 from dashboard.ui.state import (
     MAX_TEXT_LENGTH,
     FilterOptions,
@@ -124,13 +123,8 @@ def _view(dataset: str, _events: pd.DataFrame) -> tuple[tuple[int, View], ...]:
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)
 def _filtered(view: str, _state: FilterState, _events: pd.DataFrame) -> pd.DataFrame:
     """The events of one view, shared by every session showing it (callers never change the frame)."""
-    return _state.apply(_events, aliases=_search_aliases() if _state.text else None)
+    return _state.apply(_events, aliases=search_aliases() if _state.text else None)
 
-
-@st.cache_resource(show_spinner="Loading the names of places for the search…")
-def _search_aliases() -> SearchAliases:
-    """Other names of places (~240,000, 1.5 s and 35 MB): built once per process, on the first search."""
-    return load_search_aliases()
 
 
 @st.cache_resource(show_spinner=False, max_entries=VIEW_CACHE_ENTRIES)

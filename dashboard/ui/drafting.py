@@ -40,7 +40,7 @@ from dashboard.extraction.review import (
 from dashboard.extraction.toponyms import ToponymIndex
 from dashboard.maps.mapping import build_draft_layer
 from dashboard.paths import SEEDS_DIR
-from dashboard.ui.runtime import LOG
+from dashboard.ui.runtime import LOG, gazetteer
 from dashboard.ui.upload import UPLOADED_SEEDS
 from dashboard.ui.views import code_span
 
@@ -66,8 +66,8 @@ TABLE_ROW_PX, TABLE_MAX_PX = 35, 560
 
 @st.cache_resource(show_spinner=False)
 def _index() -> ToponymIndex:
-    """The extractor's place names (a few seconds to build): once per process."""
-    return ToponymIndex()
+    """The extractor's place names (a few seconds to build): once per process, on the app's shared gazetteer."""
+    return ToponymIndex(gazetteer())
 
 
 @st.cache_resource(show_spinner=False)

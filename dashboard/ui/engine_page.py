@@ -32,7 +32,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.dataset.schema import event_type_label
-from dashboard.dataset.search import SearchAliases, load_search_aliases
 from dashboard.engine import Bounds, EventStore, FilterSpec, Options, engine_config, open_store
 from dashboard.engine.backends import TABLE_PREFIX
 from dashboard.errors import DashboardError
@@ -44,7 +43,7 @@ from dashboard.maps.mapping import (
     build_base_map,
     event_id_from_tooltip,
 )
-from dashboard.ui.runtime import guarded, map_context_shared, outlines, static_assets
+from dashboard.ui.runtime import guarded, map_context_shared, outlines, search_aliases, static_assets
 from dashboard.ui.state import MAX_TEXT_LENGTH
 from dashboard.ui.views import code_span
 
@@ -89,10 +88,6 @@ def _store(source: str, version: float, engine: str) -> EventStore:
 def _options(source: str, version: float, engine: str) -> Options:
     return _store(source, version, engine).options()
 
-
-@st.cache_resource(show_spinner="Loading the names of places for the search…")
-def _search_aliases() -> SearchAliases:
-    return load_search_aliases()
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
@@ -152,7 +147,7 @@ def engine_page(source: str) -> None:
                "places known only to a region or country.")
     spec = _sidebar(options)
     if spec.has_text and getattr(store, "aliases", True) is None:
-        store.aliases = _search_aliases()  # other names of places, as the in-memory search uses them
+        store.aliases = search_aliases()  # other names of places, as the in-memory search uses them
     count = _count(source, version, engine, spec)
     headline = st.container(horizontal=True, gap="large", key="headline")
     assets = static_assets()
