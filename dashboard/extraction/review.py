@@ -25,7 +25,6 @@ from pathlib import Path, PurePath
 
 import pandas as pd
 
-from ..dataset.ingest import ingest
 from ..dataset.schema import (
     EVENT_COLUMNS,
     EVENT_ID_PATTERN,
@@ -330,6 +329,8 @@ def merge(dataset: pd.DataFrame, review: pd.DataFrame, places: Mapping[int, Reso
         raise DatasetError([Problem("draft", None, "accept", "no row is accepted: tick Accept for the rows to add")])
     problems = {number: _row_problems(number, row, places.get(number)) for number, row in accepted.iterrows()}
     checkable = accepted[[not found for found in problems.values()]]  # the rest cannot be written as rows yet
+    from ..dataset.ingest import ingest  # the upload checks, ~0.15 s to import: only when rows are added
+
     result = ingest(_new_rows(dataset, checkable, places), file="draft", seeds=seeds) if not checkable.empty \
         else None
     numbers = list(checkable.index)

