@@ -83,7 +83,7 @@ def run_bench(sizes: Iterable[int] = DEFAULT_SIZES, *, marker_sizes: Iterable[in
             paths = (write_dataset(dataset, folder, fmt="csv"), write_dataset(dataset, folder, fmt="parquet"))
             del dataset
             args = (*paths, n in set(marker_sizes))
-            row = _in_child(_bench_child, args) if isolate else measure(*args)
+            row = BenchRow(**_in_child(_bench_child, args)) if isolate else measure(*args)
         rows.append(row)
         if progress is not None:
             progress(row)
@@ -230,15 +230,15 @@ def _bench_child(queue: Any, csv: Path, parquet: Path, markers: bool) -> None:
     queue.put(asdict(measure(csv, parquet, markers)))
 
 
-def _in_child(target: Callable[..., None], args: tuple) -> BenchRow:
-    """Run ``target(queue, *args)`` in a fresh (spawned) process and return the row it puts on the queue."""
+def _in_child(target: Callable[..., None], args: tuple) -> Any:
+    """Run ``target(queue, *args)`` in a fresh (spawned) process and return what it puts on the queue."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     process = context.Process(target=target, args=(queue, *args))
     process.start()
-    row = queue.get()
+    result = queue.get()
     process.join()
-    return BenchRow(**row)
+    return result
 
 
 # --- the engine, side by side with the in-memory path ----------------------------------------------------------
@@ -285,14 +285,14 @@ def run_engine_bench(sizes: Iterable[int] = ENGINE_SIZES, *, folder: Path | None
         dataset = folder / f"events-{n}"
         write_s = None if _engine_ready(dataset) else write_engine_bench_dataset(n, dataset, seed=seed)
         disk = sum(p.stat().st_size for p in dataset.rglob("*.parquet"))
-        figures = _in_child_dict(_engine_child, (dataset,)) if isolate else measure_engine(dataset)
+        figures = _in_child(_engine_child, (dataset,)) if isolate else measure_engine(dataset)
         memory: dict[str, Any] = {}
         if n <= memory_max:
             with tempfile.TemporaryDirectory() as tmp:
                 synthetic = synthetic_dataset(n, seed=seed)
                 parquet = write_dataset(synthetic, Path(tmp), fmt="parquet")
                 del synthetic
-                memory = _in_child_dict(_memory_child, (parquet,)) if isolate else measure_memory(parquet)
+                memory = _in_child(_memory_child, (parquet,)) if isolate else measure_memory(parquet)
         row = EngineRow(events=n, write_s=write_s, disk_bytes=disk, **figures, **memory)
         rows.append(row)
         if progress is not None:
@@ -422,13 +422,3 @@ def _engine_child(queue: Any, dataset: Path) -> None:
 def _memory_child(queue: Any, parquet: Path) -> None:
     queue.put(measure_memory(parquet))
 
-
-def _in_child_dict(target: Callable[..., None], args: tuple) -> dict[str, Any]:
-    """Run ``target(queue, *args)`` in a fresh (spawned) process and return the dict it puts on the queue."""
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    process = context.Process(target=target, args=(queue, *args))
-    process.start()
-    result = queue.get()
-    process.join()
-    return result
